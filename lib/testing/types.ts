@@ -1,0 +1,99 @@
+/** A handshake step or endpoint of the emulator, as named in faults and records. */
+export type EmulatorStep =
+  | 'session' // GET /
+  | 'settings' // POST /settings
+  | 'conversation' // POST /conversation
+  | 'stream' // POST /conversation/:id
+  | 'stop' // POST /conversation/:id/stop-generating
+  | 'delete' // DELETE /conversation/:id
+  | 'models'; // GET /api/models
+
+/**
+ * A failure the emulator injects into the next `times` requests of one step, then behaves
+ * normally again. Exactly one of `status` or `kind` is given.
+ */
+export interface EmulatorFault {
+  /** Which step fails. */
+  step: EmulatorStep;
+  /** How many matching requests fail before the emulator is normal again (default 1). */
+  times?: number;
+  /** Answer with this HTTP status (instead of the normal answer). */
+  status?: number;
+  /** The body of a `status` fault (default: the real server's JSON body for that status). */
+  body?: string;
+  /** Content type of a `status` fault (default `application/json`). */
+  contentType?: string;
+  /** Extra response headers of a `status` fault, e.g. `{ 'retry-after': '2' }`. */
+  headers?: Record<string, string>;
+  /**
+   * Stream faults (step `stream`), after `afterTokens` ordinary tokens (default 2):
+   * - `drop`: destroy the socket mid-body (the chunked body never terminates);
+   * - `stall`: send nothing more, keep the socket open until the client closes it;
+   * - `malformed`: send a `data:` line whose JSON does not parse, then end cleanly;
+   * - `error-event`: send TGI's in-band `{"error":…,"error_type":"generation"}` event, end cleanly;
+   * - `no-final`: end the body cleanly without the final event.
+   * Any step: `reset` destroys the socket before any response is written.
+   */
+  kind?: 'drop' | 'stall' | 'malformed' | 'error-event' | 'no-final' | 'reset';
+  /** For stream faults: ordinary tokens sent before the fault (default 2). */
+  afterTokens?: number;
+}
+
+/** One request the emulator received. */
+export interface RecordedRequest {
+  method: string;
+  /** Path with query string, as sent. */
+  path: string;
+  /** Which step it was routed to, if any. */
+  step?: EmulatorStep;
+  /** Request headers, lower-cased names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The request body as text. */
+  body: string;
+  /** The status the emulator answered (undefined if it never answered). */
+  status?: number;
+  /** True when the client closed the connection before the response ended. */
+  closedEarly: boolean;
+  /** True once the response has ended or the connection closed. */
+  finished: boolean;
+}
+
+/** Options of {@link startEmulator}; all optional. */
+export interface EmulatorOptions {
+  /** Port to listen on (default 0: any free port). */
+  port?: number;
+  /** Host to listen on (default `127.0.0.1`). */
+  host?: string;
+  /** Milliseconds added before each response. */
+  latencyMs?: number;
+  /** Milliseconds between tokens of a stream (default 0). */
+  tokenDelayMs?: number;
+  /** The answer for a prompt: a string (split into word tokens) or its tokens. */
+  reply?: (prompt: string, params: Record<string, unknown>) => string | string[];
+  /** Which protocol to speak (default `'h2o'`). */
+  dialect?: 'h2o' | 'chat-ui';
+  /** Faults to inject from the start. */
+  faults?: EmulatorFault[];
+  /** A folder served at `/` beside the API (GET only; `index.html` for `/`). */
+  static?: string;
+  /** Messages a session may send per minute before `429` (default: no limit). */
+  rateLimit?: number;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** `http://HOST:PORT`, no trailing slash. */
+  readonly url: string;
+  /** Every request received so far, in arrival order. */
+  readonly requests: RecordedRequest[];
+  /** Add faults at run time. */
+  inject(...faults: EmulatorFault[]): void;
+  /** Forget recorded requests and pending faults. */
+  reset(): void;
+  /** Connections currently open on the server. */
+  openConnections(): number;
+  /** Resolves once every in-flight response has finished (or `timeoutMs`, default 2000, passed). */
+  settled(timeoutMs?: number): Promise<void>;
+  /** Stop listening and destroy every open connection. */
+  close(): Promise<void>;
+}
