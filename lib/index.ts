@@ -1,1 +1,17 @@
-export * from './models';
+export { completion$, completionEvents$ } from './completion';
+export type { CompletionEvent, DoneEvent, HandshakeStep, StepEvent, TokenEvent } from './events';
+export { H2oError, H2oHttpError, H2oInputError, H2oNetworkError, H2oProtocolError } from './errors';
+export type { H2oProtocolReason, H2oStep } from './errors';
+export { listModels$ } from './list-models';
+export type { ListModelsOptions, ModelInfo } from './list-models';
+export { defaultModel, models, modelId } from './models';
+export type { ModelAlias } from './models';
+export { defaultBaseUrl, defaultEndToken } from './options';
+export type { CompletionOptions, Dialect, FetchLike } from './options';
+export { formatPrompt } from './prompt';
+export type { Message, Role } from './prompt';
+export { provider } from './provider';
+export { h2oRetry, isRetryable, retryDelayMs } from './retry';
+export type { H2oRetryOptions } from './retry';
+export { openSession } from './session';
+export type { H2oSession, SessionOptions } from './session';

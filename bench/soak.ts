@@ -1,0 +1,106 @@
+// Soak: many concurrent completions, then many subscribe/unsubscribe cycles at random points,
+// against the emulator in this process. Bounded in count and time; prints its figures and
+// exits non-zero if any check fails. `npm run soak` (full) or `npm run soak -- --small` (CI).
+import { Subscription } from 'rxjs';
+import { completion$ } from '../lib';
+import { startEmulator } from '../lib/testing';
+
+const small = process.argv.includes('--small');
+const concurrent = small ? 100 : 500;
+const cycles = small ? 200 : 1000;
+const deadline = Date.now() + (small ? 60_000 : 180_000);
+const messages = [{ role: 'user' as const, content: 'soak' }];
+
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(`${w.name}: ${w.message}`));
+
+const canGc = typeof (globalThis as { gc?: unknown }).gc === 'function';
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const heapMb = () => process.memoryUsage().heapUsed / 1024 / 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const main = async () => {
+  const emu = await startEmulator({
+    tokenDelayMs: 2,
+    reply: () => Array.from({ length: 20 }, (_, i) => ` w${i}`),
+  });
+  gc();
+  const heapStart = heapMb();
+
+  // 1. Concurrent completions: each must end exactly once, with the whole answer.
+  let completed = 0;
+  let failed = 0;
+  let endedTwice = 0;
+  await Promise.all(
+    Array.from(
+      { length: concurrent },
+      () =>
+        new Promise<void>((resolve) => {
+          let ended = 0;
+          let text = '';
+          completion$('falcon-40b', messages, { baseUrl: emu.url }).subscribe({
+            next: (t) => (text += t),
+            error: () => {
+              ended++;
+              failed++;
+              resolve();
+            },
+            complete: () => {
+              if (++ended > 1) endedTwice++;
+              if (text.split(' w').length === 21) completed++;
+              else failed++;
+              resolve();
+            },
+          });
+        }),
+    ),
+  );
+
+  // 2. Subscribe, then unsubscribe at a random moment of the handshake or the stream.
+  let cancelled = 0;
+  for (let i = 0; i < cycles && Date.now() < deadline; i++) {
+    const sub: Subscription = completion$('falcon-40b', messages, { baseUrl: emu.url }).subscribe({
+      error: () => undefined,
+    });
+    await sleep(Math.random() * 15);
+    sub.unsubscribe();
+    cancelled++;
+  }
+
+  // Let fire-and-forget stop requests and aborted sockets settle, then count what is left.
+  await emu.settled(5000);
+  await sleep(200);
+  const unfinished = emu.requests.filter((r) => !r.finished).length;
+  const stops = emu.requests.filter((r) => r.step === 'stop').length;
+  await emu.close();
+  await sleep(100);
+  gc();
+  const heapEnd = heapMb();
+
+  const figures = {
+    concurrent,
+    completed,
+    failed,
+    endedTwice,
+    cancelled,
+    stopRequests: stops,
+    unfinishedRequests: unfinished,
+    openConnectionsAfterClose: emu.openConnections(),
+    heapStartMb: +heapStart.toFixed(2),
+    heapEndMb: +heapEnd.toFixed(2),
+    heapGrowthMb: +(heapEnd - heapStart).toFixed(2),
+    warnings: warnings.length,
+  };
+  console.log(JSON.stringify(figures));
+  const ok =
+    completed === concurrent &&
+    endedTwice === 0 &&
+    unfinished === 0 &&
+    figures.openConnectionsAfterClose === 0 &&
+    (!canGc || figures.heapGrowthMb < 5) &&
+    !warnings.some((w) => w.includes('MaxListenersExceeded'));
+  console.log(ok ? 'soak: ok' : 'soak: FAILED');
+  process.exitCode = ok ? 0 : 1;
+};
+
+void main();

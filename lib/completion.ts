@@ -1,0 +1,106 @@
+import { concat, defer, filter, Observable, of, concatMap, takeWhile } from 'rxjs';
+import { chatUiCompletion$ } from './dialects/chat-ui';
+import { h2oCompletion$ } from './dialects/h2o';
+import type { CompletionEvent } from './events';
+import { createDefaultFetch } from './http/default-fetch';
+import type { Transport } from './http/exchange';
+import { CompletionOptions, resolveCompletion } from './options';
+import type { Message } from './prompt';
+import { deleteConversation$ } from './steps/after-stream';
+
+// Every event of the pipeline, tokens included, ending at the end token or the final event.
+const pipeline$ = (
+  model: string,
+  messages: readonly Message[],
+  options: CompletionOptions | undefined,
+): Observable<CompletionEvent> =>
+  defer(() => {
+    const c = resolveCompletion(model, messages, options);
+    const transport: Transport = {
+      fetch: c.fetch ?? createDefaultFetch(),
+      baseUrl: c.baseUrl,
+      headers: c.headers,
+    };
+    const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
+    const events$ = dialect$(transport, c).pipe(
+      takeWhile((e) => e.type !== 'token' || e.text !== c.endToken),
+      takeWhile((e) => e.type !== 'done', true),
+    );
+    if (!c.deleteAfter) return events$;
+    return events$.pipe(
+      concatMap((e) =>
+        e.type === 'done' ? concat(of(e), deleteConversation$(transport, e.conversationId)) : of(e),
+      ),
+    );
+  });
+
+const isStreamed = (options: CompletionOptions | undefined) =>
+  !(typeof options === 'object' && options !== null && options.stream === false);
+
+/**
+ * Every event of a completion: each step's timing, each token with its metadata, and `done`
+ * with the server's whole answer. With `{ stream: false }`, no token events. Cold, and
+ * unsubscribing aborts whatever request is in flight.
+ *
+ * @example
+ * completionEvents$('falcon-40b', [{ role: 'user', content: 'Hi' }], { baseUrl })
+ *   .subscribe((e) => e.type === 'step' && console.log(e.step, e.ms));
+ */
+export const completionEvents$ = (
+  model: string,
+  messages: readonly Message[],
+  options?: CompletionOptions,
+): Observable<CompletionEvent> => {
+  const events$ = pipeline$(model, messages, options);
+  return isStreamed(options) ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
+};
+
+// One operator instead of filter + map: it runs once per token.
+const tokenTexts = (source: Observable<CompletionEvent>): Observable<string> =>
+  new Observable<string>((subscriber) =>
+    source.subscribe({
+      next: (e) => {
+        if (e.type === 'token') subscriber.next(e.text);
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    }),
+  );
+
+// The server's final text when it sent one; the tokens joined when the end token cut it short.
+const wholeText = (source: Observable<CompletionEvent>): Observable<string> =>
+  new Observable<string>((subscriber) => {
+    let joined = '';
+    let final: string | undefined;
+    return source.subscribe({
+      next: (e) => {
+        if (e.type === 'token') joined += e.text;
+        else if (e.type === 'done') final = e.text;
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => {
+        subscriber.next(final ?? joined);
+        subscriber.complete();
+      },
+    });
+  });
+
+/**
+ * Streams a chat completion: each token's text as it arrives, completing at the end token
+ * or the server's final event. Cold: every subscription runs the whole handshake with its own
+ * cookie jar (unless `options.session`); unsubscribing aborts the request in flight and, once
+ * streaming, asks the server to stop generating. Errors are `H2oError`s.
+ *
+ * @example
+ * completion$('falcon-40b', [{ role: 'user', content: 'Hello!' }], { baseUrl })
+ *   .pipe(timeout({ first: 30_000, each: 10_000 }), h2oRetry({ count: 3 }))
+ *   .subscribe((token) => process.stdout.write(token));
+ */
+export const completion$ = (
+  model: string,
+  messages: readonly Message[],
+  options?: CompletionOptions,
+): Observable<string> => {
+  const events$ = pipeline$(model, messages, options);
+  return isStreamed(options) ? tokenTexts(events$) : wholeText(events$);
+};

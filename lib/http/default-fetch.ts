@@ -1,0 +1,29 @@
+import crossFetch from 'cross-fetch';
+import makeFetchCookie from 'fetch-cookie';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { FetchLike } from '../options';
+
+// node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
+// protocol, shared by every completion, saves a TCP handshake per request.
+const httpAgent = new http.Agent({ keepAlive: true });
+const httpsAgent = new https.Agent({ keepAlive: true });
+const agent = (url: URL): http.Agent => (url.protocol === 'http:' ? httpAgent : httpsAgent);
+
+const isBrowser = (): boolean =>
+  typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
+  typeof globalThis.fetch === 'function';
+
+/**
+ * A fetch with its own, empty cookie jar (Node), or the page's fetch sending the page's
+ * cookies (browser), where the cookie store is the browser's own.
+ */
+export const createDefaultFetch = (): FetchLike => {
+  if (isBrowser()) {
+    const pageFetch = globalThis.fetch.bind(globalThis);
+    return (input, init) => pageFetch(input, { credentials: 'include', ...init });
+  }
+  const withCookies = makeFetchCookie(crossFetch as unknown as typeof fetch);
+  return (input, init) =>
+    withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
+};

@@ -1,0 +1,57 @@
+import { defer, Observable } from 'rxjs';
+import { H2oProtocolError } from './errors';
+import { createDefaultFetch } from './http/default-fetch';
+import { exchange$ } from './http/exchange';
+import { readJsonArray } from './steps/json';
+import { FetchLike, resolveBaseUrl, resolveFetch, resolveHeaders } from './options';
+
+/** A model a server offers. */
+export interface ModelInfo {
+  id: string;
+  name?: string;
+}
+
+/** Options of {@link listModels$}; all optional. */
+export interface ListModelsOptions {
+  baseUrl?: string;
+  fetch?: FetchLike;
+  headers?: Record<string, string>;
+}
+
+const toModel = (entry: unknown): ModelInfo | undefined => {
+  if (typeof entry === 'string') return { id: entry };
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const { id, name, displayName } = entry as Record<string, unknown>;
+  const key = typeof id === 'string' ? id : typeof name === 'string' ? name : undefined;
+  if (key === undefined) return undefined;
+  const label = typeof displayName === 'string' ? displayName : name;
+  return typeof label === 'string' ? { id: key, name: label } : { id: key };
+};
+
+/**
+ * The server's models, from `GET /api/models` (where the server has it).
+ *
+ * @example
+ * listModels$({ baseUrl }).subscribe((list) => console.log(list.map((m) => m.id)));
+ */
+export const listModels$ = (options: ListModelsOptions = {}): Observable<ModelInfo[]> =>
+  defer(() => {
+    const { baseUrl } = resolveBaseUrl(options.baseUrl);
+    const fetch = resolveFetch(options.fetch) ?? createDefaultFetch();
+    return exchange$<ModelInfo[]>(
+      { fetch, baseUrl, headers: resolveHeaders(options.headers) },
+      {
+        step: 'session',
+        path: '/api/models',
+        init: { method: 'GET', headers: { accept: 'application/json' } },
+        consume: async (answer, out) => {
+          const list = await readJsonArray('session', answer);
+          const found = list.map(toModel);
+          if (found.some((m) => m === undefined)) {
+            throw new H2oProtocolError('session', 'unexpected-response', 'a model without an id');
+          }
+          out.next(found as ModelInfo[]);
+        },
+      },
+    );
+  });

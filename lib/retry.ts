@@ -1,0 +1,94 @@
+import { defer, MonoTypeOperatorFunction, Observable, retry, tap, throwError, timer } from 'rxjs';
+import { TimeoutError } from 'rxjs';
+import { H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
+
+const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+// chat-ui's anonymous-user quota: waiting does not help, logging in does.
+const loginQuota = /Exceeded number of messages before login/i;
+
+/**
+ * True when running the whole completion again may succeed: network failures, a stream that
+ * stopped short, RxJS's `TimeoutError`, and HTTP 408, 425, 429, 500, 502, 503, 504.
+ */
+export const isRetryable = (err: unknown): boolean => {
+  if (err instanceof H2oNetworkError || err instanceof TimeoutError) return true;
+  if (err instanceof H2oProtocolError) return err.reason === 'truncated';
+  if (err instanceof H2oHttpError) {
+    return retryableStatus.has(err.status) && !(err.status === 429 && loginQuota.test(err.body));
+  }
+  return false;
+};
+
+/** Options of {@link h2oRetry}. */
+export interface H2oRetryOptions {
+  /** Retries after the first attempt. */
+  count: number;
+  /** The first backoff, in ms (default 500); it doubles each retry. */
+  baseMs?: number;
+  /** The longest backoff, in ms (default 30,000). `Retry-After` may ask for more. */
+  maxMs?: number;
+}
+
+/**
+ * How long to wait before retry number `attempt` (1-based): exponential backoff with
+ * "equal jitter" (half fixed, half random) capped at `maxMs`, and never less than the
+ * server's `Retry-After`.
+ */
+export const retryDelayMs = (
+  attempt: number,
+  err: unknown,
+  { baseMs = 500, maxMs = 30_000 }: Omit<H2oRetryOptions, 'count'> = {},
+  random: () => number = Math.random,
+): number => {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  const backoff = ceiling / 2 + (random() * ceiling) / 2;
+  const asked = err instanceof H2oHttpError ? (err.retryAfterMs ?? 0) : 0;
+  return Math.max(backoff, asked);
+};
+
+// Step events say nothing the user could see twice; tokens, text and `done` do.
+const isOutput = (value: unknown): boolean =>
+  !(typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'step');
+
+const checkCount = (options: H2oRetryOptions): void => {
+  const { count, baseMs = 500, maxMs = 30_000 } = options ?? ({} as H2oRetryOptions);
+  const bad = [count, baseMs, maxMs].some((n) => typeof n !== 'number' || !(n >= 0));
+  if (bad || !Number.isInteger(count)) {
+    throw new TypeError('h2oRetry needs { count: integer >= 0, baseMs?: >= 0, maxMs?: >= 0 }');
+  }
+};
+
+/**
+ * Resubscribes (a whole new handshake) on retryable errors, with backoff and jitter, unless
+ * the failed attempt already emitted output the user would then see twice.
+ *
+ * @example
+ * completion$('falcon-40b', messages, { baseUrl })
+ *   .pipe(timeout({ first: 30_000, each: 10_000 }), h2oRetry({ count: 3 }))
+ *   .subscribe((token) => process.stdout.write(token));
+ */
+export const h2oRetry = <T>(options: H2oRetryOptions): MonoTypeOperatorFunction<T> => {
+  checkCount(options);
+  return (source: Observable<T>) =>
+    defer(() => {
+      let emitted = false;
+      const attempt$ = defer(() => {
+        emitted = false;
+        return source.pipe(
+          tap((value) => {
+            if (!emitted && isOutput(value)) emitted = true;
+          }),
+        );
+      });
+      return attempt$.pipe(
+        retry({
+          count: options.count,
+          delay: (err, n) =>
+            emitted || !isRetryable(err)
+              ? throwError(() => err)
+              : timer(retryDelayMs(n, err, options)),
+        }),
+      );
+    });
+};

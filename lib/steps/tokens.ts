@@ -1,0 +1,74 @@
+import { Observable } from 'rxjs';
+import { H2oProtocolError } from '../errors';
+import type { CompletionEvent } from '../events';
+import { exchange$, Transport } from '../http/exchange';
+import { PayloadReader, pumpStream } from '../stream/pump';
+
+/** The stream request of a dialect, and how to read and stop it. */
+export interface StreamSpec {
+  readonly conversationId: string;
+  readonly path: string;
+  readonly init: RequestInit;
+  readonly read: PayloadReader;
+  readonly maxLineBytes: number;
+  /**
+   * Called when the subscriber leaves before the stream ended (unsubscribe, `take`, the end
+   * token): aborting alone does not stop the server generating. Gets the text length seen.
+   */
+  readonly abandon: (seenChars: number) => void;
+}
+
+/**
+ * The stream step: emits its step event, the tokens as they arrive, and `done` with the
+ * server's final text. A body that ends without the final update is
+ * `H2oProtocolError('truncated')`.
+ */
+export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<CompletionEvent> =>
+  new Observable<CompletionEvent>((subscriber) => {
+    let ended = false;
+    let tokens = 0;
+    let seenChars = 0;
+    const request = exchange$<CompletionEvent>(transport, {
+      step: 'stream',
+      path: spec.path,
+      init: spec.init,
+      consume: async ({ body, ms }, out) => {
+        out.next({ type: 'step', step: 'stream', ms });
+        await pumpStream(body.chunks, spec.maxLineBytes, spec.read, {
+          token(event) {
+            if (ended) return;
+            tokens++;
+            out.next(event);
+            seenChars += event.text.length;
+          },
+          final(text) {
+            if (ended) return;
+            ended = true;
+            out.next({ type: 'done', text, tokens, conversationId: spec.conversationId });
+          },
+        });
+        if (!ended) {
+          ended = true;
+          throw new H2oProtocolError(
+            'stream',
+            'truncated',
+            `the stream ended after ${tokens} tokens without its final event`,
+          );
+        }
+      },
+    }).subscribe({
+      next: (event) => subscriber.next(event),
+      error: (err: unknown) => {
+        ended = true;
+        subscriber.error(err);
+      },
+      complete: () => subscriber.complete(),
+    });
+    return () => {
+      request.unsubscribe();
+      if (!ended) {
+        ended = true;
+        spec.abandon(seenChars);
+      }
+    };
+  });

@@ -1,0 +1,60 @@
+/**
+ * Turns lines into event payloads, for both stream formats the servers use, decided by the
+ * first non-blank line whatever the Content-Type says (servers mislabel it):
+ * - server-sent events (`data:` or `:` first): the `data` of each event, dispatched at the
+ *   blank line that ends it (several `data:` lines join with `\n`); comments, other fields
+ *   and blank lines are skipped;
+ * - NDJSON (`{` first): each non-blank line is a payload.
+ */
+export interface EventDecoder {
+  /** Takes the next line (without its line break). */
+  line(line: string): void;
+  /** Dispatches an event the stream ended in without its blank line. */
+  end(): void;
+}
+
+/** Creates an {@link EventDecoder} that calls `onPayload` with each event's data. */
+export const createEventDecoder = (onPayload: (payload: string) => void): EventDecoder => {
+  let format: 'unknown' | 'sse' | 'ndjson' = 'unknown';
+  let data: string | undefined;
+
+  const sse = (line: string) => {
+    if (line === '') {
+      if (data !== undefined) {
+        const payload = data;
+        data = undefined;
+        onPayload(payload);
+      }
+      return;
+    }
+    // Match `data:` at the start of a line only: answers may contain the text "data:".
+    if (line.startsWith('data:')) {
+      const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+      data = data === undefined ? value : `${data}\n${value}`;
+    } else if (line === 'data') {
+      data = data === undefined ? '' : `${data}\n`;
+    }
+    // Comments (`:`), `event:`, `id:`, `retry:` and unknown fields carry no payload here.
+  };
+
+  return {
+    line(line) {
+      if (format === 'sse') return sse(line);
+      if (format === 'ndjson') {
+        if (line.trim() !== '') onPayload(line);
+        return;
+      }
+      const start = line.trimStart();
+      if (start === '') return;
+      format = start.startsWith('{') ? 'ndjson' : 'sse';
+      this.line(line);
+    },
+    end() {
+      if (data !== undefined) {
+        const payload = data;
+        data = undefined;
+        onPayload(payload);
+      }
+    },
+  };
+};

@@ -1,0 +1,92 @@
+import { H2oProtocolError, H2oStep } from '../errors';
+
+/** Splits a byte stream into text lines; see {@link createLineDecoder}. */
+export interface LineDecoder {
+  /** Decodes `chunk` and calls `onLine` for every line it completes. */
+  feed(chunk: Uint8Array): void;
+  /** Flushes the last line, if the stream did not end with a line break. */
+  end(): void;
+}
+
+/**
+ * A streaming bytes → lines decoder. UTF-8 characters and line breaks (`\n`, `\r\n`, `\r`,
+ * and a `\r\n` split across chunks) may fall anywhere in a chunk. Only the unfinished last
+ * line is kept between chunks; one longer than `maxLineBytes` throws
+ * `H2oProtocolError('line-too-long')`, so memory stays bounded.
+ */
+export const createLineDecoder = (
+  onLine: (line: string) => void,
+  maxLineBytes: number,
+  step: H2oStep = 'stream',
+): LineDecoder => {
+  const decoder = new TextDecoder('utf-8');
+  let tail = '';
+  // A chunk that ended in `\r` may be followed by the `\n` of the same line break.
+  let skipLeadingLF = false;
+
+  // UTF-16 units never outnumber UTF-8 bytes and one unit is at most 3 bytes, so the exact
+  // count is needed only near the cap.
+  const check = (text: string) => {
+    if (text.length * 3 <= maxLineBytes) return;
+    const bytes = text.length > maxLineBytes ? text.length : new TextEncoder().encode(text).length;
+    if (bytes > maxLineBytes) {
+      tail = '';
+      throw new H2oProtocolError(
+        step,
+        'line-too-long',
+        `a line exceeded maxLineBytes (${maxLineBytes} bytes)`,
+      );
+    }
+  };
+
+  const split = (text: string) => {
+    let start = 0;
+    if (skipLeadingLF) {
+      skipLeadingLF = false;
+      if (text.charCodeAt(0) === 10) start = 1;
+    }
+    const hasCR = text.indexOf('\r', start) !== -1;
+    for (;;) {
+      let end = text.indexOf('\n', start);
+      let next = end + 1;
+      if (hasCR) {
+        const cr = text.indexOf('\r', start);
+        if (cr !== -1 && (end === -1 || cr < end)) {
+          end = cr;
+          if (cr + 1 === text.length) {
+            skipLeadingLF = true;
+            next = cr + 1;
+          } else {
+            next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
+          }
+        }
+      }
+      if (end === -1) break;
+      const line = tail === '' ? text.slice(start, end) : tail + text.slice(start, end);
+      tail = '';
+      check(line);
+      onLine(line);
+      start = next;
+    }
+    if (start < text.length) {
+      tail += text.slice(start);
+      check(tail);
+    }
+  };
+
+  return {
+    feed(chunk) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text !== '') split(text);
+    },
+    end() {
+      const rest = decoder.decode();
+      if (rest !== '') split(rest);
+      if (tail !== '') {
+        const last = tail;
+        tail = '';
+        onLine(last);
+      }
+    },
+  };
+};

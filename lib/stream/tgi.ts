@@ -1,0 +1,62 @@
+import { H2oProtocolError } from '../errors';
+import type { TokenEvent } from '../events';
+
+/** Where a decoded stream update goes. */
+export interface StreamSink {
+  /** An ordinary, non-empty token (special tokens, padding and empty texts never come here). */
+  token(event: TokenEvent): void;
+  /** The server's final update, with the whole answer. */
+  final(text: string): void;
+}
+
+type Raw = {
+  token?: { id?: number; text?: unknown; logprob?: number; special?: boolean } | null;
+  generated_text?: unknown;
+  error?: unknown;
+  error_type?: unknown;
+};
+
+const excerpt = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+
+/**
+ * Reads one TGI stream event (the `data` of an SSE event). An in-band `{"error":…}` event
+ * throws `H2oProtocolError('server-error')`; a payload that is not a JSON object throws
+ * `H2oProtocolError('malformed')`.
+ */
+export const readTgiEvent = (payload: string, sink: StreamSink): void => {
+  let raw: Raw;
+  try {
+    raw = JSON.parse(payload) as Raw;
+  } catch {
+    throw new H2oProtocolError('stream', 'malformed', excerpt(payload));
+  }
+  if (typeof raw !== 'object' || raw === null) {
+    throw new H2oProtocolError('stream', 'malformed', excerpt(payload));
+  }
+  if (raw.error !== undefined && raw.error !== null) {
+    const message = typeof raw.error === 'string' ? raw.error : JSON.stringify(raw.error);
+    const type = typeof raw.error_type === 'string' ? raw.error_type : undefined;
+    throw new H2oProtocolError(
+      'stream',
+      'server-error',
+      message,
+      `stream: the server failed${type ? ` (${type})` : ''}: ${message}`,
+      type,
+    );
+  }
+  const { token, generated_text: final } = raw;
+  if (!token && typeof final !== 'string') {
+    throw new H2oProtocolError('stream', 'malformed', `not a TGI event: ${excerpt(payload)}`);
+  }
+  // The final event's token is emitted first when it is ordinary text (a stop on length).
+  if (token && token.special !== true && typeof token.text === 'string' && token.text !== '') {
+    sink.token({
+      type: 'token',
+      text: token.text,
+      id: token.id,
+      logprob: token.logprob,
+      special: false,
+    });
+  }
+  if (typeof final === 'string') sink.final(final);
+};

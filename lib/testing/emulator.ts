@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import { trackConnections } from './connections';
+import { createDialect } from './dialect';
+import type { EmulatorSettings } from './exchange';
+import { createFaultQueue } from './faults';
+import { createRecorder } from './recorder';
+import { createEmulatorServer } from './server';
+import { createTimers } from './timers';
+import type { Emulator, EmulatorOptions } from './types';
+
+const nonNegative = (name: string, value: number | undefined, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`startEmulator: ${name} must be a number >= 0, got ${value}`);
+  }
+  return value;
+};
+
+const settingsOf = (options: EmulatorOptions): EmulatorSettings => ({
+  tokenDelayMs: nonNegative('tokenDelayMs', options.tokenDelayMs, 0),
+  latencyMs: nonNegative('latencyMs', options.latencyMs, 0),
+  reply: options.reply,
+  rateLimit:
+    options.rateLimit === undefined ? undefined : nonNegative('rateLimit', options.rateLimit, 0),
+  static: options.static,
+});
+
+const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/**
+ * Starts an emulated chat server on loopback, speaking the real server's protocol, failures
+ * included.
+ *
+ * @example
+ * const emu = await startEmulator({ tokenDelayMs: 5, reply: () => 'Hello, world!' });
+ * // … point the client at emu.url …
+ * await emu.close();
+ */
+export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emulator> => {
+  const settings = settingsOf(options);
+  const dialect = createDialect(options.dialect ?? 'h2o');
+  const faults = createFaultQueue();
+  faults.add(...(options.faults ?? []));
+  const recorder = createRecorder();
+  const timers = createTimers();
+  const server = createEmulatorServer({ settings, dialect, faults, recorder, timers });
+  const connections = trackConnections(server);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    requests: recorder.requests,
+    inject: (...added) => faults.add(...added),
+    reset: () => {
+      recorder.clear();
+      faults.clear();
+    },
+    openConnections: () => connections.count(),
+    settled: (timeoutMs = 2000) => recorder.settled(timeoutMs),
+    close: () =>
+      (closing ??= (async () => {
+        timers.stopAll();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await connections.destroyAll();
+        await closed;
+      })()),
+  };
+};

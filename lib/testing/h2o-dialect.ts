@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { readCookie, SESSION_COOKIE } from './cookie';
+import type { Dialect } from './dialect';
+import { endpointError, faultAnswer, withCookie } from './h2o-answers';
+import { runHook } from './h2o-hook';
+import { h2oResources, matchResource } from './h2o-routes';
+import { createStore } from './sessions';
+
+/** Dialect `h2o`: HuggingFace chat-ui as of mid-2023 (what gpt-gm.h2o.ai ran) in front of TGI. */
+export const createH2oDialect = (): Dialect => {
+  const store = createStore();
+  const resources = h2oResources(store);
+  return {
+    stepOf: (method, pathname) =>
+      matchResource(resources, pathname)?.resource.methods[method]?.step,
+    handle: async (x) => {
+      const session = runHook(x, store);
+      if (!session) return;
+      const found = matchResource(resources, x.pathname);
+      if (!found) return x.send(withCookie(session, endpointError(x, 404, 'Not Found')));
+      const route = found.resource.methods[x.method];
+      if (!route) {
+        const allow = found.resource.allow ?? Object.keys(found.resource.methods).join(', ');
+        return x.send(
+          withCookie(session, {
+            status: 405,
+            headers: { allow, 'content-type': 'text/plain;charset=UTF-8' },
+            body: `${x.method} method not allowed`,
+          }),
+        );
+      }
+      await route.handle(x, session, found.params);
+    },
+    fail: (x, fault) => {
+      const sessionId = readCookie(x.req.headers.cookie, SESSION_COOKIE) || randomUUID();
+      x.send(faultAnswer(x, fault, sessionId));
+    },
+  };
+};

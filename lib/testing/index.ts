@@ -1,0 +1,12 @@
+/**
+ * `h2o-rx/testing`: an emulated chat server for tests, speaking the real server's protocol.
+ * @packageDocumentation
+ */
+export { startEmulator } from './emulator';
+export type {
+  Emulator,
+  EmulatorFault,
+  EmulatorOptions,
+  EmulatorStep,
+  RecordedRequest,
+} from './types';
