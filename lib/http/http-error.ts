@@ -36,8 +36,18 @@ export const serverMessage = (body: string, contentType: string | null): string 
   return line.length > 200 ? `${line.slice(0, 200)}…` : line || '(empty body)';
 };
 
-/** The typed error for a non-2xx answer whose body (already capped) is `body`. */
-export const httpError = (step: H2oStep, response: Response, url: string, body: string) => {
+// A server (or a proxy's debug page) may echo the request's headers: the session cookie is
+// the only credential, so it never reaches an error message or a log.
+const cookieValues = /(hf-chat\s*=\s*)[^\s;,"'&<]+/gi;
+const cookieHeaders = /^(\s*(?:set-)?cookie\s*:).*$/gim;
+
+/** `text` with session cookie values and Cookie header lines blanked out. */
+export const redactCookies = (text: string): string =>
+  text.replace(cookieHeaders, '$1 [redacted]').replace(cookieValues, '$1[redacted]');
+
+/** The typed error for a non-2xx answer whose body (already capped) is `raw`. */
+export const httpError = (step: H2oStep, response: Response, url: string, raw: string) => {
+  const body = redactCookies(raw);
   const message = serverMessage(body, response.headers.get('content-type'));
   return new H2oHttpError(
     step,
