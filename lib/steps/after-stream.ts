@@ -8,10 +8,10 @@ const drain = ({ body }: Answer) => readText(body, 0).then(() => undefined);
 /** The path of a conversation. */
 export const conversationPath = (id: string) => `/conversation/${encodeURIComponent(id)}`;
 
-// The stop request follows the abort by a few ms, so that the server has seen the stream's
-// socket close before it ends that stream itself: its logs (and tests) then show the client's
-// abort, not a stream the server finished.
-const stopDelayMs = 5;
+// The stop request follows the abort by 50 ms (node-fetch closes the socket at once, undici
+// takes 10-20 ms), so that the server sees the stream's socket closed by the client before it
+// ends that stream itself: its logs (and tests) then show the client's abort.
+const stopDelayMs = 50;
 
 /**
  * `POST /conversation/<id>/stop-generating`, fire and forget: the subscriber has already

@@ -117,6 +117,7 @@ export const createExchange = (parts: ExchangeParts): Exchange => {
       if (!isGone()) res.end();
     },
     cut: () => {
+      closed = true;
       recording.markCut();
       req.socket.destroy();
     },

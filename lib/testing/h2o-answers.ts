@@ -19,6 +19,30 @@ export const withCookie = (session: H2oSession, answer: Answer): Answer => ({
   headers: { ...answer.headers, 'set-cookie': session.cookie },
 });
 
+/** A JSON answer, chunked where chat-ui streams it. */
+export const json = (status: number, value: unknown, chunked = false): Answer => ({
+  status,
+  headers: { 'content-type': JSON_TYPE },
+  body: JSON.stringify(value),
+  chunked,
+});
+
+/** An answer without a body (`new Response()` in chat-ui): no content type, chunked. */
+export const empty = (status: number, headers: Record<string, string> = {}): Answer => ({
+  status,
+  headers,
+  chunked: true,
+});
+
+/** The JSON in `text`, or undefined where it does not parse. */
+export const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * An error thrown in an endpoint, as SvelteKit answers it: JSON `{"message"}` when Accept
  * prefers JSON (`*\/*` does), else an HTML page; no Accept at all counts as HTML.

@@ -18,9 +18,11 @@ export const createH2oDialect = (): Dialect => {
       if (!session) return;
       const found = matchResource(resources, x.pathname);
       if (!found) return x.send(withCookie(session, endpointError(x, 404, 'Not Found')));
-      const route = found.resource.methods[x.method];
+      const { methods } = found.resource;
+      // SvelteKit answers HEAD as GET without the body (Node drops the body itself).
+      const route = methods[x.method] ?? (x.method === 'HEAD' ? methods.GET : undefined);
       if (!route) {
-        const allow = found.resource.allow ?? Object.keys(found.resource.methods).join(', ');
+        const allow = found.resource.allow ?? Object.keys(methods).join(', ');
         return x.send(
           withCookie(session, {
             status: 405,

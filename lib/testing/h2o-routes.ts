@@ -1,5 +1,6 @@
 import type { Exchange } from './exchange';
-import { actionWantsJson, endpointError, withCookie, type H2oSession } from './h2o-answers';
+import { empty, endpointError, json, parseJson, withCookie, type H2oSession } from './h2o-answers';
+import { settingsRoute } from './h2o-settings';
 import { h2oModelIds, isServedModel } from './h2o-models';
 import { streamRoute } from './h2o-stream';
 import { parseObjectId } from './object-id';
@@ -17,27 +18,6 @@ interface Resource {
   /** The Allow header of a 405, when it differs from the methods handled here. */
   allow?: string;
 }
-
-const json = (status: number, value: unknown, chunked = false) => ({
-  status,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(value),
-  chunked,
-});
-
-const empty = (status: number, headers: Record<string, string> = {}) => ({
-  status,
-  headers,
-  chunked: true,
-});
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-};
 
 /** The routes of dialect `h2o` (chat-ui as of mid-2023), over one store. */
 export const h2oResources = (store: Store): Resource[] => {
@@ -61,42 +41,6 @@ export const h2oResources = (store: Store): Resource[] => {
         headers: { 'content-type': file?.contentType ?? 'text/html' },
         body: file?.body ?? homePage(),
       }),
-    );
-  };
-
-  const settings: Handler = (x, session) => {
-    const wantsJson = actionWantsJson(x);
-    const refuse = () =>
-      x.send(
-        withCookie(
-          session,
-          wantsJson
-            ? json(500, { type: 'error', error: { message: 'Internal Error' } })
-            : {
-                status: 500,
-                headers: { 'content-type': 'text/html; charset=utf-8' },
-                body: errorPage(500, 'Internal Error'),
-              },
-        ),
-      );
-    const type = (x.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    // SvelteKit actions read forms only; the emulator reads url-encoded ones (what clients send).
-    if (type !== 'application/x-www-form-urlencoded') return refuse();
-    const form = new URLSearchParams(x.body);
-    const activeModel = form.get('activeModel') ?? h2oModelIds[0];
-    if (!isServedModel(activeModel)) return refuse();
-    const saved = store.session(session.id);
-    saved.activeModel = activeModel;
-    // zod's coerced boolean: any non-empty value accepts the modal, even "false".
-    if (form.get('ethicsModalAccepted')) saved.accepted = true;
-    const location = x.req.headers.referer || '/';
-    x.send(
-      withCookie(
-        session,
-        wantsJson
-          ? json(200, { type: 'redirect', status: 303, location })
-          : empty(303, { location }),
-      ),
     );
   };
 
@@ -172,7 +116,10 @@ export const h2oResources = (store: Store): Resource[] => {
 
   return [
     { pattern: /^\/$/, methods: { GET: { step: 'session', handle: home } } },
-    { pattern: /^\/settings$/, methods: { POST: { step: 'settings', handle: settings } } },
+    {
+      pattern: /^\/settings$/,
+      methods: { POST: { step: 'settings', handle: (x, s) => settingsRoute(x, s, store) } },
+    },
     {
       pattern: /^\/conversation$/,
       methods: {

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export { startEmulator } from './emulator';
+/** The shapes of the emulator's options, faults and records. */
 export type {
   Emulator,
   EmulatorFault,

@@ -2,6 +2,7 @@ import { lastValueFrom, timeout, toArray } from 'rxjs';
 import crossFetch from 'cross-fetch';
 import {
   completion$,
+  completionEvents$,
   H2oHttpError,
   H2oNetworkError,
   H2oProtocolError,
@@ -213,6 +214,41 @@ describe('h2oRetry and timeout', () => {
     expect(values).toEqual(['Hello', ',']);
     expect(error).toBeInstanceOf(H2oNetworkError);
     expect(ofStep(emu, 'stream')).toHaveLength(1);
+  });
+
+  it('retries completionEvents$ after step events (they are not output the user sees twice)', async () => {
+    emu.inject({ step: 'stream', status: 503 });
+    const events = await lastValueFrom(
+      completionEvents$('falcon-40b', hello, { baseUrl: emu.url }).pipe(
+        h2oRetry({ count: 1, baseMs: 5 }),
+        toArray(),
+      ),
+    );
+    const steps = events.filter((e) => e.type === 'step').map((e) => (e as { step: string }).step);
+    // The failed attempt's first three steps, then the whole handshake again.
+    expect(steps).toEqual([
+      'session',
+      'settings',
+      'conversation',
+      'session',
+      'settings',
+      'conversation',
+      'stream',
+    ]);
+    expect(events[events.length - 1]).toMatchObject({ type: 'done', text: 'Hello, world!' });
+  });
+
+  it('honours Retry-After given as an HTTP date', async () => {
+    const at = new Date(Date.now() + 2000).toUTCString(); // whole seconds: 1-2 s from now
+    emu.inject({ step: 'stream', status: 503, headers: { 'retry-after': at } });
+    const started = Date.now();
+    await lastValueFrom(
+      completion$('falcon-40b', hello, { baseUrl: emu.url }).pipe(
+        h2oRetry({ count: 1, baseMs: 1 }),
+        toArray(),
+      ),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('honours Retry-After', async () => {

@@ -1,0 +1,216 @@
+import path from 'node:path';
+import { startEmulator, type Emulator, type EmulatorFault } from '../../lib/testing';
+import { events, send, type Incoming } from './helpers/http-client';
+import { loadTranscripts, type Transcript } from './helpers/transcripts';
+
+// Replays every real exchange of sequences 01-09 (shared/transcripts, captured from chat-ui as
+// gpt-gm ran it) against one emulator, in order, and checks the emulator answers alike: status,
+// content type, Set-Cookie (present or not, same session or a new one, attributes), Location
+// and Allow, body (JSON values, exact text, exact event stream) and whether the body ended
+// cleanly. Cookies and conversation ids the real server minted map to those the emulator
+// minted, across sequences (03d reuses 01's cookie).
+//
+// Out of scope, not replayed: they are SvelteKit page data or backend calls no client of the
+// protocol makes, and their bodies are chat-ui internals.
+//   01f, 04c, 05c, 06h  GET /conversation/{id}/__data.json (page data)
+//   01i                 GET /__data.json (layout data)
+//   01g, 08e            POST /conversation/{id}/summarize (a title from the backend)
+const OUT_OF_SCOPE = [
+  '01f-get-conversation-data-json',
+  '01g-post-summarize',
+  '01i-get-root-data-json',
+  '04c-data-after-concurrent',
+  '05c-data-after-stop',
+  '06h-data-after-failures',
+  '08e-summarize-backend-unreachable',
+];
+
+// What the real backend did in these cases cannot be replayed: the emulator injects it.
+const FAULTS: Record<string, EmulatorFault[]> = {
+  '06d-backend-drops-mid-stream': [{ step: 'stream', kind: 'drop', afterTokens: 2 }],
+  '06e-backend-inband-error-event': [{ step: 'stream', kind: 'error-event', afterTokens: 2 }],
+  '06f-backend-http-500': [
+    {
+      step: 'stream',
+      status: 500,
+      body: '{"error":"Request failed during generation: Server error: CUDA out of memory","error_type":"generation"}',
+    },
+  ],
+  '06g-backend-http-422': [{ step: 'stream', status: 422 }],
+  '08d-backend-unreachable': [{ step: 'stream', status: 500 }],
+};
+
+const CAPTURED_ORIGIN = 'http://127.0.0.1:5173';
+const TRANSCRIPTS = path.resolve(__dirname, '../../../shared/transcripts');
+const all = loadTranscripts(TRANSCRIPTS).filter((t) => /^0[1-9]/.test(t.stem));
+const cases = all.filter((t) => !OUT_OF_SCOPE.includes(t.stem));
+const byStem = new Map(all.map((t) => [t.stem, t]));
+
+describe('dialect h2o replays the real server transcripts', () => {
+  let emu: Emulator;
+  const cookies = new Map<string, string>(); // real session id -> emulator's
+  const ids = new Map<string, string>(); // real conversation id -> emulator's
+  const runs = new Map<string, Promise<Incoming>>();
+
+  beforeAll(async () => {
+    // The stub backend answered "Hello, world!" to everything; RATE_LIMIT=4 let 5 messages
+    // through (chat-ui refuses once the count is above the limit): rateLimit counts allowed ones.
+    emu = await startEmulator({ tokenDelayMs: 20, reply: () => 'Hello, world!', rateLimit: 5 });
+  });
+  afterAll(() => emu.close());
+
+  const mapIds = (text: string) => {
+    let out = text;
+    for (const [real, ours] of ids) out = out.split(real).join(ours);
+    return out;
+  };
+
+  const sessionOf = (cookie: string) => /hf-chat=([^;]*)/.exec(cookie)?.[1];
+
+  const replayed = (t: Transcript) => {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of t.request.headers) {
+      const lower = name.toLowerCase();
+      if (lower === 'content-length') continue;
+      if (lower === 'host') headers[name] = new URL(emu.url).host;
+      else if (lower === 'cookie') {
+        const real = sessionOf(value) ?? '';
+        const ours = cookies.get(real);
+        if (ours === undefined) throw new Error(`${t.stem}: cookie ${real} was never minted`);
+        headers[name] = `hf-chat=${ours}`;
+      } else headers[name] = value.split(CAPTURED_ORIGIN).join(emu.url);
+    }
+    const body = t.request.body === '' && t.request.method === 'GET' ? undefined : t.request.body;
+    return {
+      method: t.request.method,
+      path: mapIds(t.request.path),
+      headers,
+      body: body === undefined ? undefined : mapIds(body),
+    };
+  };
+
+  const replay = (t: Transcript, onChunk?: Parameters<typeof send>[2]) => {
+    emu.inject(...(FAULTS[t.stem] ?? []));
+    return send(emu.url, replayed(t), onChunk);
+  };
+
+  // 04a/04b went out ~100 ms apart on one conversation; 05b stopped 05a after two tokens.
+  const run = (t: Transcript): Promise<Incoming> => {
+    const cached = runs.get(t.stem);
+    if (cached) return cached;
+    if (t.stem === '04a-concurrent-stream' || t.stem === '04b-concurrent-stream') {
+      const a = replay(byStem.get('04a-concurrent-stream')!);
+      const b = new Promise<void>((r) => setTimeout(r, 100)).then(() =>
+        replay(byStem.get('04b-concurrent-stream')!),
+      );
+      runs.set('04a-concurrent-stream', a);
+      runs.set('04b-concurrent-stream', b);
+    } else if (t.stem === '05a-stream-while-stopped' || t.stem === '05b-stop-generating') {
+      let stop: Promise<Incoming> | undefined;
+      const stream = replay(byStem.get('05a-stream-while-stopped')!, (soFar) => {
+        if (!stop && events(soFar).length >= 2) {
+          stop = replay(byStem.get('05b-stop-generating')!);
+          runs.set('05b-stop-generating', stop);
+        }
+      });
+      runs.set('05a-stream-while-stopped', stream);
+      runs.set(
+        '05b-stop-generating',
+        stream.then(() => stop ?? Promise.reject(new Error('05a never streamed two tokens'))),
+      );
+    } else {
+      runs.set(t.stem, replay(t));
+    }
+    return runs.get(t.stem)!;
+  };
+
+  // Learn the session first, so one failing check does not cascade into later cases.
+  const checkCookie = (t: Transcript, got: Incoming) => {
+    const expected = t.response.headers['set-cookie']?.[0];
+    const actual = got.headers['set-cookie'];
+    const real = expected && sessionOf(expected);
+    const ours = actual && sessionOf(actual[0]);
+    const known = real !== undefined && cookies.has(real);
+    const taken = [...cookies.values()];
+    if (real && ours && !known) cookies.set(real, ours);
+    expect(actual === undefined).toBe(expected === undefined);
+    if (expected === undefined || actual === undefined) return;
+    expect(actual).toHaveLength(1);
+    const [pair, ...attributes] = actual[0].split('; ');
+    expect(pair.startsWith('hf-chat=')).toBe(true);
+    const expires = attributes.find((a) => a.startsWith('Expires='));
+    expect(attributes.filter((a) => a !== expires)).toEqual([
+      'Path=/',
+      'HttpOnly',
+      'Secure',
+      'SameSite=None',
+    ]);
+    const inAYear = Date.now() + 365 * 24 * 3600 * 1000;
+    expect(Math.abs(Date.parse(expires!.slice('Expires='.length)) - inAYear)).toBeLessThan(
+      2 * 24 * 3600 * 1000,
+    );
+    if (known) {
+      expect(ours).toBe(cookies.get(real!));
+    } else {
+      // The real server minted a new session here: so must the emulator.
+      expect(taken).not.toContain(ours);
+      expect(ours).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+  };
+
+  const checkStream = (expected: string, actual: string) => {
+    expect(actual).toBe(expected);
+    const got = events(actual);
+    const tokens = got.filter((e) => 'token' in e);
+    const last = got[got.length - 1];
+    if (last && last.generated_text !== null && last.generated_text !== undefined) {
+      const text = tokens
+        .map((e) => e.token as { text: string; special: boolean })
+        .filter((token) => !token.special)
+        .map((token) => token.text)
+        .join('');
+      expect(last.generated_text).toBe(text);
+    }
+    for (const e of tokens.slice(0, -1)) expect(e.generated_text).toBeNull();
+  };
+
+  const checkBody = (t: Transcript, got: Incoming) => {
+    const type = t.response.headers['content-type']?.[0] ?? '';
+    const expected = t.response.body.split(CAPTURED_ORIGIN).join(emu.url);
+    if (type.startsWith('application/json')) {
+      const want = JSON.parse(expected) as Record<string, unknown>;
+      const have = JSON.parse(got.body) as Record<string, unknown>;
+      if (typeof want.conversationId === 'string') {
+        const taken = [...ids.values()];
+        ids.set(want.conversationId, String(have.conversationId));
+        expect(have.conversationId).toMatch(/^[0-9a-f]{24}$/);
+        expect(taken).not.toContain(have.conversationId);
+      }
+      expect(have).toEqual(JSON.parse(mapIds(expected)));
+    } else if (type.startsWith('text/event-stream')) {
+      checkStream(expected, got.body);
+    } else if (type.startsWith('text/html')) {
+      expect(got.body).toMatch(/<html/i);
+    } else {
+      expect(got.body).toBe(expected);
+    }
+  };
+
+  it('leaves out only transcripts that exist', () => {
+    for (const stem of OUT_OF_SCOPE) expect(byStem.has(stem)).toBe(true);
+    expect(cases.length).toBe(all.length - OUT_OF_SCOPE.length);
+  });
+
+  it.each(cases.map((t) => [t.stem, t] as const))('%s', async (_stem, t) => {
+    const got = await run(t);
+    checkCookie(t, got);
+    expect(got.status).toBe(t.response.status);
+    expect(got.headers['content-type']).toBe(t.response.headers['content-type']?.[0]);
+    for (const name of ['location', 'allow']) {
+      const expected = t.response.headers[name]?.[0]?.split(CAPTURED_ORIGIN).join(emu.url);
+      expect(got.headers[name]).toBe(expected);
+    }
+    checkBody(t, got);
+    expect(got.clean).toBe(t.response.clean);
+  });
+});
