@@ -5,7 +5,10 @@ export interface BodyReader {
   cancel(): void;
 }
 
-type NodeReadable = AsyncIterable<Uint8Array> & { destroy(error?: Error): void };
+type NodeReadable = AsyncIterable<Uint8Array> & {
+  destroy(error?: Error): void;
+  on(event: 'error', listener: () => void): unknown;
+};
 
 const isNodeReadable = (body: unknown): body is NodeReadable =>
   typeof (body as NodeReadable | null)?.destroy === 'function' &&
@@ -40,7 +43,12 @@ const fromWebStream = (stream: ReadableStream<Uint8Array>): BodyReader => {
 /** Reads `body` (a Node Readable or a WHATWG `ReadableStream`) chunk by chunk. */
 export const readBody = (body: unknown): BodyReader => {
   if (isWebStream(body)) return fromWebStream(body);
-  if (isNodeReadable(body)) return { chunks: body, cancel: () => body.destroy() };
+  if (isNodeReadable(body)) {
+    // node-fetch reports an abort by emitting 'error' on the body, whether or not anyone still
+    // reads it: without a listener that would crash the process.
+    body.on('error', () => undefined);
+    return { chunks: body, cancel: () => body.destroy() };
+  }
   if (body == null) return { chunks: (async function* () {})(), cancel: () => undefined };
   throw new TypeError('response body is neither a Node Readable nor a ReadableStream');
 };

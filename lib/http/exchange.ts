@@ -67,6 +67,9 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
       },
       (err: unknown) => {
         finished = true;
+        // A failed exchange may have left the server writing (a malformed or over-long line):
+        // abort so that its socket closes rather than lingering until the server ends.
+        abort.abort();
         body?.cancel();
         // An abort we asked for is not an error: the subscriber has gone.
         if (out.closed) return;
