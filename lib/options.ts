@@ -1,3 +1,4 @@
+import { uuidV4 } from './uuid';
 import type { H2oSession } from './session';
 import type { Message } from './prompt';
 import { formatPrompt } from './prompt';
@@ -119,7 +120,7 @@ const boolean = (name: string, value: boolean | undefined, fallback: boolean): b
 };
 
 const uuidOption = (name: string, value: string | undefined): string => {
-  if (value === undefined) return globalThis.crypto.randomUUID();
+  if (value === undefined) return uuidV4();
   check(typeof value === 'string' && uuid.test(value), `${name} must be a UUID, got ${value}`);
   return value;
 };

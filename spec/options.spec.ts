@@ -1,3 +1,4 @@
+import { uuidV4 } from '../lib/uuid';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { completion$, completionEvents$, H2oError, H2oInputError } from '../lib';
 import { resolveCompletion } from '../lib/options';
@@ -159,5 +160,25 @@ describe('formatPrompt (via the default prompt)', () => {
         completion$('falcon-40b', user, { prompt: () => '  ', fetch: noFetch }).pipe(toArray()),
       ),
     );
+  });
+});
+
+describe('uuidV4', () => {
+  it('makes distinct RFC 4122 version 4 ids, with or without the platform generator', () => {
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(uuidV4()).toMatch(v4);
+    // Shadow the prototype's generator, as on a runtime without one.
+    Object.defineProperty(globalThis.crypto, 'randomUUID', {
+      value: undefined,
+      configurable: true,
+    });
+    try {
+      const a = uuidV4();
+      expect(a).toMatch(v4);
+      expect(uuidV4()).not.toBe(a);
+    } finally {
+      delete (globalThis.crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(uuidV4()).toMatch(v4);
   });
 });

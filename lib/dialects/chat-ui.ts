@@ -1,3 +1,4 @@
+import { uuidV4 } from '../uuid';
 import { defer, Observable, switchMap } from 'rxjs';
 import { H2oProtocolError } from '../errors';
 import type { CompletionEvent } from '../events';
@@ -80,7 +81,7 @@ const parentId$ = (transport: Transport, id: string): Observable<string> =>
     },
   });
 
-const boundary = () => `----h2o-rx-${globalThis.crypto.randomUUID()}`;
+const boundary = () => `----h2o-rx-${uuidV4()}`;
 
 /** The stream request's multipart body: one field `data` holding the JSON. */
 export const multipartData = (data: unknown, separator: string): string =>
@@ -93,7 +94,7 @@ const stream$ = (
   id: string,
   parentId: string,
 ): Observable<CompletionEvent> => {
-  const generationId = globalThis.crypto.randomUUID();
+  const generationId = uuidV4();
   const separator = boundary();
   return tokens$(transport, {
     conversationId: id,
