@@ -114,6 +114,7 @@ const stream$ = (
     },
     read: readChatUiUpdate,
     maxLineBytes: c.maxLineBytes,
+    endToken: c.endToken,
     // So that what the server keeps is what the user saw.
     abandon: (seenContentLength) => sendStop(transport, id, { generationId, seenContentLength }),
   });

@@ -39,6 +39,7 @@ const stream$ = (transport: Transport, c: ResolvedCompletion, conversationId: st
     },
     read: readTgiEvent,
     maxLineBytes: c.maxLineBytes,
+    endToken: c.endToken,
     abandon: () => sendStop(transport, conversationId),
   });
 

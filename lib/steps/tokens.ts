@@ -11,6 +11,8 @@ export interface StreamSpec {
   readonly init: RequestInit;
   readonly read: PayloadReader;
   readonly maxLineBytes: number;
+  /** The token that ends the answer; a special token is passed on only when it is this one. */
+  readonly endToken: string;
   /**
    * Called when the subscriber leaves before the stream ended (unsubscribe, `take`, the end
    * token): aborting alone does not stop the server generating. Gets the text length seen.
@@ -37,9 +39,13 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
         await pumpStream(body.chunks, spec.maxLineBytes, spec.read, {
           token(event) {
             if (ended) return;
+            // The end token goes on, uncounted, so that takeWhile ends the stream there.
+            if (event.text === spec.endToken) return out.next(event);
+            if (event.special) return;
+            // Counted before it is passed on: a subscriber may leave while taking it.
             tokens++;
-            out.next(event);
             seenChars += event.text.length;
+            out.next(event);
           },
           final(text) {
             if (ended) return;

@@ -3,7 +3,7 @@ import type { TokenEvent } from '../events';
 
 /** Where a decoded stream update goes. */
 export interface StreamSink {
-  /** An ordinary, non-empty token (special tokens, padding and empty texts never come here). */
+  /** A non-empty token: ordinary text, or (`special: true`) a special token mid-stream. */
   token(event: TokenEvent): void;
   /** The server's final update, with the whole answer. */
   final(text: string): void;
@@ -48,15 +48,14 @@ export const readTgiEvent = (payload: string, sink: StreamSink): void => {
   if (!token && typeof final !== 'string') {
     throw new H2oProtocolError('stream', 'malformed', `not a TGI event: ${excerpt(payload)}`);
   }
-  // The final event's token is emitted first when it is ordinary text (a stop on length).
-  if (token && token.special !== true && typeof token.text === 'string' && token.text !== '') {
-    sink.token({
-      type: 'token',
-      text: token.text,
-      id: token.id,
-      logprob: token.logprob,
-      special: false,
-    });
+  if (token && typeof token.text === 'string' && token.text !== '') {
+    const { text, id, logprob } = token;
+    // The final event's token is emitted first when it is ordinary text (a stop on length).
+    if (token.special !== true) sink.token({ type: 'token', text, id, logprob, special: false });
+    // A special token is not text, but one mid-stream may be the end token: the stream step
+    // decides. The final event's special token (`<|endoftext|>`) is covered by `final`.
+    else if (typeof final !== 'string')
+      sink.token({ type: 'token', text, id, logprob, special: true });
   }
   if (typeof final === 'string') sink.final(final);
 };

@@ -1,3 +1,5 @@
+import { createChatUiDialect } from './chat-ui-dialect';
+import { chatUiSettingsOf } from './chat-ui-settings';
 import type { Exchange } from './exchange';
 import { createH2oDialect } from './h2o-dialect';
 import type { EmulatorFault, EmulatorOptions, EmulatorStep } from './types';
@@ -10,12 +12,28 @@ export interface Dialect {
   handle(exchange: Exchange): Promise<void>;
   /** Answer with an injected `status` fault, in this server's style. */
   fail(exchange: Exchange, fault: EmulatorFault): void;
+  /** Throws for a fault this server cannot act out. */
+  checkFault?(fault: EmulatorFault): void;
 }
 
-/** The dialect an emulator speaks; throws for one not implemented yet. */
-export const createDialect = (name: NonNullable<EmulatorOptions['dialect']>): Dialect => {
-  if (name === 'h2o') return createH2oDialect();
-  throw new Error(
-    `startEmulator: dialect '${String(name)}' is not implemented yet (only 'h2o' is)`,
-  );
+// mid-2023 chat-ui never retried its backend: there is nothing for `rerun` to imitate.
+const refuseRerun = (fault: EmulatorFault): void => {
+  if (fault.kind === 'rerun') {
+    throw new Error(
+      `emulator fault: kind rerun needs dialect 'chat-ui' in ${JSON.stringify(fault)}`,
+    );
+  }
+};
+
+/** The dialect an emulator speaks, set up from the emulator's options. */
+export const createDialect = (
+  name: NonNullable<EmulatorOptions['dialect']>,
+  options: EmulatorOptions = {},
+): Dialect => {
+  if (name === 'chat-ui') return createChatUiDialect(chatUiSettingsOf(options.chatUi));
+  if (options.chatUi !== undefined) {
+    throw new Error(`startEmulator: chatUi options need dialect 'chat-ui', not '${String(name)}'`);
+  }
+  if (name === 'h2o') return { ...createH2oDialect(), checkFault: refuseRerun };
+  throw new Error(`startEmulator: unknown dialect '${String(name)}' (use 'h2o' or 'chat-ui')`);
 };

@@ -38,8 +38,8 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
  */
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emulator> => {
   const settings = settingsOf(options);
-  const dialect = createDialect(options.dialect ?? 'h2o');
-  const faults = createFaultQueue();
+  const dialect = createDialect(options.dialect ?? 'h2o', options);
+  const faults = createFaultQueue(dialect.checkFault);
   faults.add(...(options.faults ?? []));
   const recorder = createRecorder();
   const timers = createTimers();

@@ -15,6 +15,7 @@ const streamKinds: ReadonlySet<string> = new Set([
   'malformed',
   'error-event',
   'no-final',
+  'rerun',
 ]);
 
 /** True for the fault kinds that act inside a stream body (step `stream` only). */
@@ -40,6 +41,9 @@ const check = (fault: EmulatorFault): void => {
   if (isStreamFault(fault) && fault.step !== 'stream') {
     throw new Error(`emulator fault: kind ${fault.kind} needs step 'stream' in ${what}`);
   }
+  if (fault.message !== undefined && fault.kind !== 'error-event') {
+    throw new Error(`emulator fault: message needs kind 'error-event' in ${what}`);
+  }
   if (fault.times !== undefined && (!Number.isInteger(fault.times) || fault.times < 1)) {
     throw new Error(`emulator fault: times must be a positive integer in ${what}`);
   }
@@ -63,8 +67,11 @@ export interface FaultQueue {
   clear(): void;
 }
 
-/** Creates an empty {@link FaultQueue}. */
-export const createFaultQueue = (): FaultQueue => {
+/**
+ * Creates an empty {@link FaultQueue}; `checkDialect` refuses faults the emulator's dialect
+ * cannot act out (it throws, as a malformed fault does).
+ */
+export const createFaultQueue = (checkDialect?: (fault: EmulatorFault) => void): FaultQueue => {
   const pending: { fault: EmulatorFault; left: number }[] = [];
   const take = (match: (fault: EmulatorFault) => boolean): EmulatorFault | undefined => {
     const index = pending.findIndex((entry) => match(entry.fault));
@@ -77,6 +84,7 @@ export const createFaultQueue = (): FaultQueue => {
   return {
     add: (...faults) => {
       faults.forEach(check);
+      if (checkDialect) faults.forEach(checkDialect);
       for (const fault of faults) pending.push({ fault: { ...fault }, left: fault.times ?? 1 });
     },
     takeAnswer: (step) => take((fault) => fault.step === step && !isStreamFault(fault)),

@@ -146,10 +146,10 @@ export const h2oResources = (store: Store): Resource[] => {
 };
 
 /** The resource and path parameters `pathname` matches, if any. */
-export const matchResource = (
-  resources: Resource[],
+export const matchResource = <R extends { pattern: RegExp }>(
+  resources: R[],
   pathname: string,
-): { resource: Resource; params: string[] } | undefined => {
+): { resource: R; params: string[] } | undefined => {
   for (const resource of resources) {
     const match = resource.pattern.exec(pathname);
     if (!match) continue;

@@ -6,6 +6,7 @@ export { startEmulator } from './emulator';
 /** The shapes of the emulator's options, faults and records. */
 export type {
   Emulator,
+  EmulatorChatUiOptions,
   EmulatorFault,
   EmulatorOptions,
   EmulatorStep,

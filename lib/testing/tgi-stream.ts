@@ -85,7 +85,7 @@ export const writeEvents = async (
       await x.write(MALFORMED_EVENT);
       return x.end();
     case 'error-event':
-      await x.write(errorEvent(GENERATION_ERROR));
+      await x.write(errorEvent(fault.message ?? GENERATION_ERROR));
       return x.end();
     default:
       return x.end();

@@ -2,7 +2,7 @@
 export type EmulatorStep =
   | 'session' // GET /
   | 'settings' // POST /settings
-  | 'conversation' // POST /conversation
+  | 'conversation' // POST /conversation (chat-ui: also GET /api/v2/conversations/:id)
   | 'stream' // POST /conversation/:id
   | 'stop' // POST /conversation/:id/stop-generating
   | 'delete' // DELETE /conversation/:id
@@ -27,16 +27,30 @@ export interface EmulatorFault {
   headers?: Record<string, string>;
   /**
    * Stream faults (step `stream`), after `afterTokens` ordinary tokens (default 2):
-   * - `drop`: destroy the socket mid-body (the chunked body never terminates);
-   * - `stall`: send nothing more, keep the socket open until the client closes it;
-   * - `malformed`: send a `data:` line whose JSON does not parse, then end cleanly;
-   * - `error-event`: send TGI's in-band `{"error":…,"error_type":"generation"}` event, end cleanly;
-   * - `no-final`: end the body cleanly without the final event.
+   * - `drop`: destroy the socket mid-body (the chunked body never terminates); in dialect
+   *   `chat-ui`, what its client sees when the model backend drops: the server retries once,
+   *   the same tokens come again, then `{"type":"status","status":"error","message":"terminated"}`
+   *   and a clean end;
+   * - `stall`: send nothing more (no keep-alives either), keep the socket open until the client
+   *   closes it;
+   * - `malformed`: send a line whose JSON does not parse, then end cleanly;
+   * - `error-event`: send the in-band error (TGI's `{"error":…,"error_type":"generation"}`; in
+   *   dialect `chat-ui`, keep-alives while the server retries its backend, then
+   *   `{"type":"status","status":"error","message":…}`), end cleanly;
+   * - `no-final`: end the body cleanly without the final event;
+   * - `rerun` (dialect `chat-ui` only): the server's backend retry that succeeds: the tokens
+   *   already streamed are streamed again from the start, and only `finalAnswer.text` is right.
    * Any step: `reset` destroys the socket before any response is written.
    */
-  kind?: 'drop' | 'stall' | 'malformed' | 'error-event' | 'no-final' | 'reset';
+  kind?: 'drop' | 'stall' | 'malformed' | 'error-event' | 'no-final' | 'reset' | 'rerun';
   /** For stream faults: ordinary tokens sent before the fault (default 2). */
   afterTokens?: number;
+  /**
+   * For `error-event`: the error's message (default: the dialect's usual backend failure). In
+   * dialect `chat-ui` a message that starts with an HTTP status (`"500 …"`, as the OpenAI SDK
+   * writes them) also sets the update's `statusCode`.
+   */
+  message?: string;
 }
 
 /** One request the emulator received. */
@@ -78,6 +92,24 @@ export interface EmulatorOptions {
   static?: string;
   /** Messages a session may send per minute before `429` (default: no limit). */
   rateLimit?: number;
+  /** Dialect `chat-ui` only: how this server differs from the emulator's defaults. */
+  chatUi?: EmulatorChatUiOptions;
+}
+
+/** Options of dialect `chat-ui`; all optional. */
+export interface EmulatorChatUiOptions {
+  /** The model ids the server lists and accepts (default: H2O's three, `llama3`, `mistral`). */
+  models?: string[];
+  /** The title the server gives a conversation on its first turn (default: its first words). */
+  title?: (inputs: string) => string;
+  /**
+   * Answer like an older chat-ui: `POST /conversation` gives only `{"conversationId"}` and no
+   * conversation JSON has `rootMessageId` (clients then read it from
+   * `GET /api/v2/conversations/<id>`: `messages[0].id`).
+   */
+  omitRootMessageId?: boolean;
+  /** How long the server retries its backend before an `error-event` fault's error (default 250). */
+  backendRetryMs?: number;
 }
 
 /** A running emulator. */

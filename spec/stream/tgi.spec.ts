@@ -23,9 +23,11 @@ describe('readTgiEvent', () => {
     ]);
   });
 
-  it('skips special and empty tokens', () => {
-    expect(read(event('<s>', true)).tokens).toEqual([]);
+  it('skips empty tokens, and marks special ones mid-stream (the stream step drops them)', () => {
     expect(read(event('')).tokens).toEqual([]);
+    expect(read(event('<s>', true)).tokens).toEqual([
+      { type: 'token', text: '<s>', id: 5, logprob: -0.5, special: true },
+    ]);
   });
 
   it('reads the final event: the special end token is not text', () => {

@@ -510,9 +510,24 @@ describe('the h2o protocol around the stream', () => {
     ]);
   });
 
-  it("says dialect 'chat-ui' is not implemented yet", async () => {
-    await expect(startEmulator({ dialect: 'chat-ui' })).rejects.toThrow(
-      /'chat-ui' is not implemented/,
+  it("refuses what only dialect 'chat-ui' can do", async () => {
+    await expect(startEmulator({ chatUi: { omitRootMessageId: true } })).rejects.toThrow(
+      /chatUi options need dialect 'chat-ui'/,
+    );
+    await expect(startEmulator({ dialect: 'nope' as 'h2o' })).rejects.toThrow(/unknown dialect/);
+    const emu = await start();
+    expect(() => emu.inject({ step: 'stream', kind: 'rerun' })).toThrow(/needs dialect 'chat-ui'/);
+  });
+
+  it('sends the message an error-event fault names', async () => {
+    const emu = await start({
+      reply: () => 'one two',
+      faults: [{ step: 'stream', kind: 'error-event', afterTokens: 1, message: 'boom' }],
+    });
+    const got = events((await postStream(emu.url, await handshake(emu.url))).body);
+    expect(got.at(-1)).toEqual({ error: 'boom', error_type: 'generation' });
+    expect(() => emu.inject({ step: 'stream', kind: 'drop', message: 'x' })).toThrow(
+      /message needs kind 'error-event'/,
     );
   });
 });

@@ -13,6 +13,8 @@ export interface Incoming {
   status: number;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The body as received, for one that is not text (gzip). */
+  bytes: Buffer;
   /** The body ended properly (the terminating chunk, or all of Content-Length). */
   clean: boolean;
   /** The test aborted the request itself. */
@@ -54,6 +56,7 @@ export const send = (baseUrl: string, out: Outgoing, onChunk?: OnChunk): Promise
           status: res.statusCode ?? 0,
           headers: res.headers,
           body: body(),
+          bytes: Buffer.concat(chunks),
           clean: res.complete,
           aborted,
         }),

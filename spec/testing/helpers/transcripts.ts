@@ -10,6 +10,8 @@ export interface Transcript {
     /** Lower-cased names; repeated headers keep every value. */
     headers: Record<string, string[]>;
     body: string;
+    /** The body's exact bytes, for one that is not text (gzip). */
+    bytes: Buffer;
     /** The body ended properly (the transcript's "terminated cleanly"). */
     clean: boolean;
   };
@@ -22,18 +24,18 @@ const splitHead = (text: string): [string[], string] => {
   return [text.slice(0, end).split('\r\n'), text.slice(end + 4)];
 };
 
-const dechunk = (framed: string): { body: string; clean: boolean } => {
+const dechunk = (framed: string): { bytes: Buffer; clean: boolean } => {
   let rest = Buffer.from(framed, 'latin1');
   const parts: Buffer[] = [];
   for (;;) {
     const lineEnd = rest.indexOf('\r\n');
-    if (lineEnd < 0) return { body: Buffer.concat(parts).toString('utf8'), clean: false };
+    if (lineEnd < 0) return { bytes: Buffer.concat(parts), clean: false };
     const size = parseInt(rest.subarray(0, lineEnd).toString('latin1'), 16);
-    if (size === 0) return { body: Buffer.concat(parts).toString('utf8'), clean: true };
+    if (size === 0) return { bytes: Buffer.concat(parts), clean: true };
     const start = lineEnd + 2;
     if (rest.length < start + size + 2) {
       parts.push(rest.subarray(start));
-      return { body: Buffer.concat(parts).toString('utf8'), clean: false };
+      return { bytes: Buffer.concat(parts), clean: false };
     }
     parts.push(rest.subarray(start, start + size));
     rest = rest.subarray(start + size + 2);
@@ -56,13 +58,19 @@ export const parseTranscript = (stem: string, raw: string): Transcript => {
   }
   const chunked = headers['transfer-encoding']?.[0]?.toLowerCase() === 'chunked';
   const length = Number(headers['content-length']?.[0] ?? responseRest.length);
-  const { body, clean } = chunked
+  const { bytes, clean } = chunked
     ? dechunk(responseRest)
-    : { body: Buffer.from(responseRest.slice(0, length), 'latin1').toString('utf8'), clean: true };
+    : { bytes: Buffer.from(responseRest.slice(0, length), 'latin1'), clean: true };
   return {
     stem,
     request: { method, path: target, headers: requestHead.slice(1).map(field), body: requestBody },
-    response: { status: Number(responseHead[0].split(' ')[1]), headers, body, clean },
+    response: {
+      status: Number(responseHead[0].split(' ')[1]),
+      headers,
+      body: bytes.toString('utf8'),
+      bytes,
+      clean,
+    },
   };
 };
 

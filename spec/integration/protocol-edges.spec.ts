@@ -1,0 +1,91 @@
+import { lastValueFrom, toArray } from 'rxjs';
+import { completion$ } from '../../lib';
+import { startScriptedServer, ScriptedServer } from '../support/scripted-server';
+import { collect, hello, until } from '../helpers';
+
+const tgi = (text: string, special = false, final: string | null = null) =>
+  `data:${JSON.stringify({ token: { id: 1, text, logprob: -1, special }, generated_text: final, details: null })}\n\n`;
+
+describe('protocol edges (a scripted server)', () => {
+  let server: ScriptedServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const run = async (stream: Parameters<typeof startScriptedServer>[0], options = {}) => {
+    server = await startScriptedServer(stream);
+    return collect(completion$('falcon-40b', hello, { baseUrl: server.url, ...options }));
+  };
+
+  it('ends at a special end token mid-stream, without waiting for the final event', async () => {
+    const { values, completed } = await run({
+      contentType: 'text/event-stream',
+      chunks: [tgi('Hi'), tgi('<|endoftext|>', true)],
+      hold: true,
+    });
+    expect(completed).toBe(true);
+    expect(values).toEqual(['Hi']);
+    const s = server as ScriptedServer;
+    await until(() => s.seen.some((r) => r.endsWith('/stop-generating')), 3000, 'stop');
+    expect(s.closedEarly).toEqual(['POST /conversation/0123456789abcdef01234567']);
+  });
+
+  it('skips other special tokens mid-stream', async () => {
+    const { values } = await run({
+      contentType: 'text/event-stream',
+      chunks: [tgi('<s>', true), tgi('Hi'), tgi('', false), tgi('<|endoftext|>', true, 'Hi')],
+    });
+    expect(values).toEqual(['Hi']);
+  });
+
+  it('completes on the final event even if the server keeps the connection open', async () => {
+    const { values, completed } = await run({
+      contentType: 'text/event-stream',
+      chunks: [tgi('A'), tgi('<|endoftext|>', true, 'A')],
+      hold: true,
+    });
+    expect([values, completed]).toEqual([['A'], true]);
+    expect((server as ScriptedServer).seen.some((r) => r.endsWith('/stop-generating'))).toBe(false);
+  });
+
+  it('reads a stream with CRLF, `data: ` with a space, comments, split mid-character', async () => {
+    const body = Buffer.from(
+      ': ping\r\n\r\n' +
+        tgi('Grüß').replace('data:', 'data: ').replace(/\n/g, '\r\n') +
+        tgi(' 👋').replace(/\n/g, '\r\n') +
+        tgi('<|endoftext|>', true, 'Grüß 👋').replace(/\n/g, '\r\n'),
+    );
+    // Cut inside a multi-byte character.
+    const at = body.indexOf(Buffer.from('👋')) + 2;
+    const { values } = await run({
+      contentType: 'text/event-stream',
+      chunks: [body.subarray(0, at), body.subarray(at)],
+    });
+    expect(values).toEqual(['Grüß', ' 👋']);
+  });
+
+  it('sniffs the format from the first line, whatever the content type says', async () => {
+    const { values } = await run({
+      contentType: 'application/json',
+      chunks: [tgi('Hi'), tgi('<|endoftext|>', true, 'Hi')],
+    });
+    expect(values).toEqual(['Hi']);
+  });
+
+  it('emits the whole answer once with stream: false even if cut by a custom end token', async () => {
+    server = await startScriptedServer({
+      contentType: 'text/event-stream',
+      chunks: [tgi('One'), tgi(' two'), tgi(' STOP'), tgi(' more')],
+      hold: true,
+    });
+    const values = await lastValueFrom(
+      completion$('falcon-40b', hello, {
+        baseUrl: server.url,
+        stream: false,
+        endToken: ' STOP',
+      }).pipe(toArray()),
+    );
+    expect(values).toEqual(['One two']);
+  });
+});
