@@ -1,0 +1,311 @@
+// The package as users get it: `npm pack`, installed into a fresh project, then loaded with
+// require() and import, type-checked under `module: nodenext` and `moduleResolution: bundler`,
+// its bin run with npx, bundled for a browser, and its error classes checked across the two
+// builds (the dual-package hazard). Run with `npm run test:package`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const repo = resolve(__dirname, '../..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+let work: string;
+let app: string;
+let packedFiles: string[];
+
+const write = (path: string, text: string) => {
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+};
+
+const node = (file: string, args: string[] = []) => {
+  const run = spawnSync(process.execPath, [file, ...args], {
+    cwd: app,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (run.status !== 0) throw new Error(`node ${file} exited ${run.status}: ${run.stderr}`);
+  return run.stdout;
+};
+
+const tsc = (project: string) =>
+  spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', project], {
+    cwd: app,
+    encoding: 'utf8',
+  });
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'h2o-rx-pack-'));
+  // `npm pack` runs the `prepack` script, which builds dist/ first.
+  const packed = JSON.parse(
+    execFileSync(npm, ['pack', '--json', '--pack-destination', work], {
+      cwd: repo,
+      encoding: 'utf8',
+    }),
+  ) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const tarball = join(work, packed[0].filename);
+  packedFiles = packed[0].files.map((f) => f.path);
+  app = join(work, 'app');
+  write(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', private: true, dependencies: { 'h2o-rx': `file:${tarball}` } }),
+  );
+  execFileSync(
+    npm,
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+    {
+      cwd: app,
+      stdio: 'pipe',
+    },
+  );
+}, 180_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+// Each script streams one answer from the emulator and prints what it saw as JSON.
+const roundTrip = (load: string) => `${load}
+const emu = await startEmulator();
+try {
+  const tokens = await lastValueFrom(
+    completion$('falcon-40b', [{ role: 'user', content: 'Hi there' }], { baseUrl: emu.url }).pipe(toArray()),
+  );
+  console.log(JSON.stringify({ tokens, isError: new H2oInputError('x') instanceof H2oError }));
+} finally {
+  await emu.close();
+}`;
+
+test('require() loads the CommonJS build of h2o-rx and h2o-rx/testing', () => {
+  write(
+    join(app, 'cjs.cjs'),
+    `(async () => {${roundTrip(`
+const { completion$, H2oError, H2oInputError } = require('h2o-rx');
+const { startEmulator } = require('h2o-rx/testing');
+const { lastValueFrom, toArray } = require('rxjs');
+console.error(require.resolve('h2o-rx'));`)}
+})();`,
+  );
+  const out = JSON.parse(node('cjs.cjs'));
+  expect(out.tokens.join('')).toBe('Hello! You said: Hi there');
+  expect(out.isError).toBe(true);
+  const where = spawnSync(process.execPath, ['-p', "require.resolve('h2o-rx')"], {
+    cwd: app,
+    encoding: 'utf8',
+  });
+  expect(where.stdout).toMatch(/dist[\\/]cjs[\\/]index\.js/);
+});
+
+test('import loads the ESM build of h2o-rx and h2o-rx/testing', () => {
+  write(
+    join(app, 'esm.mjs'),
+    roundTrip(`
+import { completion$, H2oError, H2oInputError } from 'h2o-rx';
+import { startEmulator } from 'h2o-rx/testing';
+import { lastValueFrom, toArray } from 'rxjs';`),
+  );
+  const out = JSON.parse(node('esm.mjs'));
+  expect(out.tokens.join('')).toBe('Hello! You said: Hi there');
+  write(join(app, 'where.mjs'), `console.log(import.meta.resolve('h2o-rx'));`);
+  expect(node('where.mjs')).toMatch(/dist\/esm\/index\.js/);
+});
+
+test('errors from one build are recognised by the other (dual-package hazard)', () => {
+  write(
+    join(app, 'hazard.mjs'),
+    `import { createRequire } from 'node:module';
+import { lastValueFrom } from 'rxjs';
+import * as esm from 'h2o-rx';
+import { startEmulator } from 'h2o-rx/testing';
+const cjs = createRequire(import.meta.url)('h2o-rx');
+const fail = async (lib, baseUrl) => {
+  try {
+    await lastValueFrom(lib.completion$('falcon-40b', [{ role: 'user', content: 'Hi' }], { baseUrl }));
+  } catch (err) {
+    return err;
+  }
+  throw new Error('no error');
+};
+const emu = await startEmulator();
+try {
+  const verdicts = {};
+  for (const [from, lib, other] of [['esm', esm, cjs], ['cjs', cjs, esm]]) {
+    emu.inject({ step: 'conversation', status: 503 });
+    const http = await fail(lib, emu.url);
+    const input = await lib.completion$('nope', []).toPromise().catch((e) => e);
+    verdicts[from] = {
+      ownClass: http instanceof lib.H2oHttpError,
+      otherHttp: http instanceof other.H2oHttpError,
+      otherBase: http instanceof other.H2oError,
+      otherBuiltin: http instanceof Error,
+      otherRetryable: other.isRetryable(http),
+      inputIsInput: input instanceof other.H2oInputError,
+      inputIsNotHttp: !(input instanceof other.H2oHttpError),
+      inputNotRetryable: !other.isRetryable(input),
+    };
+  }
+  console.log(JSON.stringify({ distinct: esm.H2oError !== cjs.H2oError, verdicts }));
+} finally {
+  await emu.close();
+}`,
+  );
+  const out = JSON.parse(node('hazard.mjs'));
+  expect(out.distinct).toBe(true); // really two builds, two sets of classes
+  for (const from of ['esm', 'cjs']) {
+    expect(out.verdicts[from]).toEqual({
+      ownClass: true,
+      otherHttp: true,
+      otherBase: true,
+      otherBuiltin: true,
+      otherRetryable: true,
+      inputIsInput: true,
+      inputIsNotHttp: true,
+      inputNotRetryable: true,
+    });
+  }
+});
+
+const usage = `
+import { lastValueFrom, Observable, timeout } from 'rxjs';
+import { completion$, completionEvents$, h2oRetry, H2oError, isRetryable, type CompletionEvent } from 'h2o-rx';
+import { startEmulator, type Emulator } from 'h2o-rx/testing';
+export const tokens: Observable<string> = completion$('falcon-40b', [{ role: 'user', content: 'Hi' }]).pipe(
+  timeout({ first: 1000 }),
+  h2oRetry({ count: 2 }),
+);
+export const events: Observable<CompletionEvent> = completionEvents$('falcon-7b', [{ role: 'user', content: 'Hi' }]);
+export const emulator: Promise<Emulator> = startEmulator({ port: 0 });
+export const check = (e: unknown): boolean => e instanceof H2oError && isRetryable(e);
+export const last = lastValueFrom(tokens);
+// @ts-expect-error: a role that does not exist
+completion$('falcon-40b', [{ role: 'robot', content: 'Hi' }]);
+`;
+
+const project = (
+  dir: string,
+  compilerOptions: Record<string, unknown>,
+  files: Record<string, string>,
+) => {
+  for (const [name, text] of Object.entries(files)) write(join(app, dir, name), text);
+  write(
+    join(app, dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM'],
+        types: ['node'],
+        typeRoots: [join(repo, 'node_modules/@types')],
+        ...compilerOptions,
+      },
+      include: ['*'],
+    }),
+  );
+  return join(dir, 'tsconfig.json');
+};
+
+test('types check in a module: nodenext project (ESM and CJS files)', () => {
+  const config = project(
+    'nodenext',
+    { module: 'nodenext', moduleResolution: 'nodenext' },
+    {
+      'esm.mts': usage,
+      'cjs.cts': `import h2o = require('h2o-rx');
+import testing = require('h2o-rx/testing');
+export const run = h2o.completion$('falcon-40b', [{ role: 'user', content: 'Hi' }]);
+export const emu = testing.startEmulator();
+// @ts-expect-error: no such export
+h2o.nope();
+`,
+    },
+  );
+  const result = tsc(config);
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test('types check in a moduleResolution: bundler project', () => {
+  const config = project(
+    'bundler',
+    { module: 'esnext', moduleResolution: 'bundler' },
+    { 'app.ts': usage },
+  );
+  const result = tsc(config);
+  expect(result.stdout + result.stderr).toBe('');
+  expect(result.status).toBe(0);
+});
+
+test('a type error in user code is reported (the type checks above can fail)', () => {
+  const config = project(
+    'broken',
+    { module: 'nodenext', moduleResolution: 'nodenext' },
+    {
+      'app.mts': `import { completion$ } from 'h2o-rx';\nexport const n: number = completion$('falcon-40b', []);\n`,
+    },
+  );
+  const result = tsc(config);
+  expect(result.status).not.toBe(0);
+  expect(result.stdout).toMatch(/Observable<string>.*number/);
+});
+
+test('the h2o-rx bin runs with npx against the embedded emulator', () => {
+  const run = spawnSync(npm, ['exec', '--offline', '--', 'h2o-rx', '--emulator', 'Hi'], {
+    cwd: app,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  // npm itself may warn about the machine's config; the CLI must print nothing else there.
+  expect(run.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn'))).toEqual([]);
+  expect(run.stdout).toBe('Hello! You said: Hi\n');
+  expect(run.status).toBe(0);
+  const direct = node('node_modules/h2o-rx/dist/cjs/cli.js', ['--emulator', 'Hello']);
+  expect(direct).toBe('Hello! You said: Hello\n');
+});
+
+test('a browser bundle leaves node-fetch, fetch-cookie and node:http out; a Node bundle keeps them', async () => {
+  write(join(app, 'page.js'), `import { completion$ } from 'h2o-rx';\nwindow.run = completion$;\n`);
+  const bundle = async (platform: 'browser' | 'node') => {
+    const result = await esbuild.build({
+      absWorkingDir: app,
+      entryPoints: ['page.js'],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform,
+      format: 'esm',
+      external: platform === 'node' ? ['node:*'] : [],
+      logLevel: 'silent',
+    });
+    return Object.keys(result.metafile.inputs).join('\n');
+  };
+  const browser = await bundle('browser');
+  expect(browser).toMatch(/h2o-rx\/dist\/browser\/index\.js/);
+  expect(browser).toMatch(/node_modules\/rxjs\//);
+  expect(browser).not.toMatch(/cross-fetch|node-fetch|fetch-cookie|tough-cookie/);
+  const nodeBundle = await bundle('node');
+  expect(nodeBundle).toMatch(/h2o-rx\/dist\/esm\/index\.js/);
+  expect(nodeBundle).toMatch(/cross-fetch|node-fetch/);
+  expect(nodeBundle).toMatch(/fetch-cookie/);
+});
+
+test('the tarball holds the builds and no sources or tests', () => {
+  const manifest = JSON.parse(readFileSync(join(app, 'node_modules/h2o-rx/package.json'), 'utf8'));
+  expect(manifest.sideEffects).toBe(false);
+  expect(Object.keys(manifest.exports)).toEqual(['.', './testing', './package.json']);
+  expect(packedFiles).toEqual(
+    expect.arrayContaining([
+      'dist/cjs/index.js',
+      'dist/cjs/index.d.ts',
+      'dist/cjs/cli.js',
+      'dist/esm/index.js',
+      'dist/esm/index.d.ts',
+      'dist/esm/testing/index.js',
+      'dist/browser/index.js',
+    ]),
+  );
+  expect(
+    packedFiles.filter((f) => /^(lib|spec|bench|examples)\//.test(f) || /\.spec\./.test(f)),
+  ).toEqual([]);
+});
