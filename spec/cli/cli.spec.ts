@@ -52,9 +52,11 @@ const stripAnsi = (s: string) => s.replace(ansi, '');
 
 /** Runs `command` under a pseudo-terminal (script(1)); returns what the terminal showed. */
 const underPty = async (command: string, extraEnv: NodeJS.ProcessEnv = { NO_COLOR: '1' }) => {
-  const result = await exec('script', ['-qefc', command, '/dev/null'], {
-    env: { ...process.env, ...extraEnv },
-  });
+  // An undefined value removes the variable (Node would pass the string "undefined").
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...extraEnv }).filter(([, v]) => v !== undefined),
+  );
+  const result = await exec('script', ['-qefc', command, '/dev/null'], { env });
   return {
     status: result.status,
     raw: result.stdout,
@@ -120,6 +122,8 @@ describe('h2o-rx PROMPT', () => {
   test('progress is coloured on a terminal unless NO_COLOR is set', async () => {
     const coloured = await underPty(cliCommand(['--emulator', 'Hi']), {
       NO_COLOR: undefined,
+      // Node reports no colours under CI=true (as CI sets) unless it knows the CI service.
+      CI: undefined,
       TERM: 'xterm-256color',
     });
     const esc = String.fromCharCode(27);
