@@ -41,6 +41,7 @@ export class H2oError extends Error {
   /** A stable name for the class that minifiers cannot mangle. */
   static readonly kind: string = 'H2oError';
 
+  /** `instanceof` by brand, so that errors from the other build (ESM or CJS) match too. */
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasKind(value, (this as unknown as ErrorKind).kind ?? '');
   }

@@ -7,14 +7,19 @@ import { FetchLike, resolveBaseUrl, resolveFetch, resolveHeaders } from './optio
 
 /** A model a server offers. */
 export interface ModelInfo {
+  /** The id to pass as `model`. */
   id: string;
+  /** A display name, where the server gives one. */
   name?: string;
 }
 
 /** Options of {@link listModels$}; all optional. */
 export interface ListModelsOptions {
+  /** The chat server (default `https://gpt-gm.h2o.ai`). */
   baseUrl?: string;
+  /** The fetch to use (default: cross-fetch in Node, the page's fetch in a browser). */
   fetch?: FetchLike;
+  /** Extra request headers. */
   headers?: Record<string, string>;
 }
 

@@ -3,7 +3,9 @@ export type Role = 'system' | 'user' | 'assistant';
 
 /** One turn of the conversation sent to the model. */
 export interface Message {
+  /** Who said it. */
   role: Role;
+  /** What was said. */
   content: string;
 }
 
