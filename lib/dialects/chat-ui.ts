@@ -7,15 +7,9 @@ import type { ResolvedCompletion } from '../options';
 import { readChatUiUpdate } from '../stream/chat-ui';
 import { conversationPath, sendStop } from '../steps/after-stream';
 import { readJsonObject } from '../steps/json';
-import { chain, StepResult } from '../steps/step';
+import { chain } from '../steps/step';
+import { conversation$ } from '../steps/conversation';
 import { tokens$ } from '../steps/tokens';
-
-/** What the stream request needs from the conversation step. */
-interface ChatUiConversation {
-  readonly id: string;
-  /** The root (system) message: the parent of the first user message. */
-  readonly parentId?: string;
-}
 
 const parseSuperjson = (value: unknown): Record<string, unknown> | undefined => {
   try {
@@ -35,36 +29,6 @@ const rootMessageId = (conversation: Record<string, unknown> | undefined): strin
   const first = (conversation.messages as Array<{ id?: unknown }> | undefined)?.[0];
   return typeof first?.id === 'string' ? first.id : undefined;
 };
-
-const conversation$ = (
-  transport: Transport,
-  model: string,
-): Observable<StepResult<ChatUiConversation>> =>
-  exchange$(transport, {
-    step: 'conversation',
-    path: '/conversation',
-    init: {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify({ model }),
-    },
-    consume: async (answer, out) => {
-      const json = await readJsonObject('conversation', answer);
-      if (typeof json.conversationId !== 'string' || json.conversationId === '') {
-        throw new H2oProtocolError(
-          'conversation',
-          'unexpected-response',
-          `no conversationId in ${JSON.stringify(json).slice(0, 200)}`,
-        );
-      }
-      const parentId = rootMessageId(parseSuperjson(json.conversation));
-      out.next({
-        step: 'conversation',
-        ms: answer.ms,
-        value: { id: json.conversationId, parentId },
-      });
-    },
-  });
 
 // Older servers answer without the conversation: fetch it to find the root message.
 const parentId$ = (transport: Transport, id: string): Observable<string> =>
@@ -126,9 +90,11 @@ const stream$ = (
  */
 export const chatUiCompletion$ = (transport: Transport, c: ResolvedCompletion) =>
   defer(() =>
-    chain(conversation$(transport, c.model), ({ id, parentId }) =>
-      parentId !== undefined
+    chain(conversation$(transport, c.model), ({ id, json }) => {
+      // The root (system) message is the parent of the first user message.
+      const parentId = rootMessageId(parseSuperjson(json.conversation));
+      return parentId !== undefined
         ? stream$(transport, c, id, parentId)
-        : parentId$(transport, id).pipe(switchMap((root) => stream$(transport, c, id, root))),
-    ),
+        : parentId$(transport, id).pipe(switchMap((root) => stream$(transport, c, id, root)));
+    }),
   );

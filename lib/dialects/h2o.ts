@@ -58,6 +58,7 @@ export const h2oHandshake = (
  */
 export const h2oCompletion$ = (transport: Transport, c: ResolvedCompletion) =>
   defer(() => {
-    const talk = () => chain(conversation$(transport, c.model), (id) => stream$(transport, c, id));
+    const talk = () =>
+      chain(conversation$(transport, c.model), ({ id }) => stream$(transport, c, id));
     return c.session ? talk() : h2oHandshake(transport, c.origin, c.model, talk);
   });

@@ -4,11 +4,18 @@ import { exchange$, Transport } from '../http/exchange';
 import { readJsonObject } from './json';
 import type { StepResult } from './step';
 
-/** `POST /conversation` (dialect h2o): a new conversation with `model`; emits its id. */
+/** What the server answered to a new conversation: its id, and the whole JSON answer. */
+export interface NewConversation {
+  readonly id: string;
+  /** The answer as sent (dialect chat-ui also sends the conversation itself). */
+  readonly json: Record<string, unknown>;
+}
+
+/** `POST /conversation` (both dialects): a new conversation with `model`; emits its id. */
 export const conversation$ = (
   transport: Transport,
   model: string,
-): Observable<StepResult<string>> =>
+): Observable<StepResult<NewConversation>> =>
   exchange$(transport, {
     step: 'conversation',
     path: '/conversation',
@@ -27,6 +34,6 @@ export const conversation$ = (
           `no conversationId in ${JSON.stringify(json).slice(0, 200)}`,
         );
       }
-      out.next({ step: 'conversation', ms: answer.ms, value: id });
+      out.next({ step: 'conversation', ms: answer.ms, value: { id, json } });
     },
   });

@@ -1,4 +1,4 @@
-import { H2oProtocolError } from '../errors';
+import { parseObject, serverError } from './payload';
 import type { StreamSink } from './tgi';
 
 type Update = {
@@ -9,8 +9,6 @@ type Update = {
   message?: unknown;
   statusCode?: unknown;
 };
-
-const excerpt = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 // The server pads each token with U+0000 to 16 UTF-16 units; the padding is not text.
 const stripPadding = (token: string): string => {
@@ -25,15 +23,7 @@ const stripPadding = (token: string): string => {
  * ignored; a line that is not a JSON object is `malformed`.
  */
 export const readChatUiUpdate = (payload: string, sink: StreamSink): void => {
-  let update: Update;
-  try {
-    update = JSON.parse(payload) as Update;
-  } catch {
-    throw new H2oProtocolError('stream', 'malformed', excerpt(payload.trim()));
-  }
-  if (typeof update !== 'object' || update === null) {
-    throw new H2oProtocolError('stream', 'malformed', excerpt(payload.trim()));
-  }
+  const update = parseObject<Update>(payload);
   switch (update.type) {
     case 'stream': {
       const text = typeof update.token === 'string' ? stripPadding(update.token) : '';
@@ -47,13 +37,7 @@ export const readChatUiUpdate = (payload: string, sink: StreamSink): void => {
       if (update.status === 'error') {
         const message = typeof update.message === 'string' ? update.message : 'unknown error';
         const code = update.statusCode === undefined ? undefined : String(update.statusCode);
-        throw new H2oProtocolError(
-          'stream',
-          'server-error',
-          message,
-          `stream: the server failed${code ? ` (${code})` : ''}: ${message}`,
-          code,
-        );
+        throw serverError(message, code);
       }
       return;
     default:

@@ -1,5 +1,5 @@
-import { H2oProtocolError } from '../errors';
 import type { TokenEvent } from '../events';
+import { malformed, parseObject, serverError } from './payload';
 
 /** Where a decoded stream update goes. */
 export interface StreamSink {
@@ -16,37 +16,20 @@ type Raw = {
   error_type?: unknown;
 };
 
-const excerpt = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
-
 /**
  * Reads one TGI stream event (the `data` of an SSE event). An in-band `{"error":…}` event
  * throws `H2oProtocolError('server-error')`; a payload that is not a JSON object throws
  * `H2oProtocolError('malformed')`.
  */
 export const readTgiEvent = (payload: string, sink: StreamSink): void => {
-  let raw: Raw;
-  try {
-    raw = JSON.parse(payload) as Raw;
-  } catch {
-    throw new H2oProtocolError('stream', 'malformed', excerpt(payload));
-  }
-  if (typeof raw !== 'object' || raw === null) {
-    throw new H2oProtocolError('stream', 'malformed', excerpt(payload));
-  }
+  const raw = parseObject<Raw>(payload);
   if (raw.error !== undefined && raw.error !== null) {
     const message = typeof raw.error === 'string' ? raw.error : JSON.stringify(raw.error);
-    const type = typeof raw.error_type === 'string' ? raw.error_type : undefined;
-    throw new H2oProtocolError(
-      'stream',
-      'server-error',
-      message,
-      `stream: the server failed${type ? ` (${type})` : ''}: ${message}`,
-      type,
-    );
+    throw serverError(message, typeof raw.error_type === 'string' ? raw.error_type : undefined);
   }
   const { token, generated_text: final } = raw;
   if (!token && typeof final !== 'string') {
-    throw new H2oProtocolError('stream', 'malformed', `not a TGI event: ${excerpt(payload)}`);
+    throw malformed(payload, 'not a TGI event: ');
   }
   if (token && typeof token.text === 'string' && token.text !== '') {
     const { text, id, logprob } = token;
