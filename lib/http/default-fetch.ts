@@ -5,9 +5,12 @@ import * as https from 'node:https';
 import type { FetchLike } from '../options';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
-// protocol, shared by every completion, saves a TCP handshake per request.
-const httpAgent = new http.Agent({ keepAlive: true });
-const httpsAgent = new https.Agent({ keepAlive: true });
+// protocol, shared by every completion, saves a TCP handshake per request. Idle sockets are
+// dropped after 4 s, before a server's usual 5 s keep-alive timeout (Node's, SvelteKit's):
+// reusing a socket the server is closing fails the request with ECONNRESET.
+const idleMs = 4000;
+const httpAgent = new http.Agent({ keepAlive: true, timeout: idleMs });
+const httpsAgent = new https.Agent({ keepAlive: true, timeout: idleMs });
 const agent = (url: URL): http.Agent => (url.protocol === 'http:' ? httpAgent : httpsAgent);
 
 const isBrowser = (): boolean =>

@@ -1,4 +1,4 @@
-import { concat, Observable, of, switchMap } from 'rxjs';
+import { Observable } from 'rxjs';
 import type { CompletionEvent, HandshakeStep } from '../events';
 
 /** What a handshake step produced, and how long its request took. */
@@ -11,13 +11,26 @@ export interface StepResult<T> {
 /**
  * Chains a step to the next: emits the step's own event, then whatever `next` makes of
  * its result. Unsubscribing at any point reaches whichever request is in flight.
+ *
+ * The next step is subscribed with this chain's own subscriber, so a token passes no extra
+ * layer per step of the handshake (switchMap + concat would add two each).
  */
 export const chain = <T>(
   step$: Observable<StepResult<T>>,
   next: (value: T) => Observable<CompletionEvent>,
 ): Observable<CompletionEvent> =>
-  step$.pipe(
-    switchMap(({ step, ms, value }) =>
-      concat(of<CompletionEvent>({ type: 'step', step, ms }), next(value)),
-    ),
-  );
+  new Observable<CompletionEvent>((subscriber) => {
+    let answered = false;
+    return step$.subscribe({
+      next: ({ step, ms, value }) => {
+        answered = true;
+        subscriber.next({ type: 'step', step, ms });
+        // Its teardown joins the subscriber's: unsubscribing reaches it.
+        next(value).subscribe(subscriber);
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => {
+        if (!answered) subscriber.complete();
+      },
+    });
+  });

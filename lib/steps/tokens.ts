@@ -34,23 +34,24 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
       step: 'stream',
       path: spec.path,
       init: spec.init,
-      consume: async ({ body, ms }, out) => {
-        out.next({ type: 'step', step: 'stream', ms });
+      // Events go straight to the subscriber: one layer less for every token.
+      consume: async ({ body, ms }) => {
+        subscriber.next({ type: 'step', step: 'stream', ms });
         await pumpStream(body.chunks, spec.maxLineBytes, spec.read, {
           token(event) {
             if (ended) return;
             // The end token goes on, uncounted, so that takeWhile ends the stream there.
-            if (event.text === spec.endToken) return out.next(event);
+            if (event.text === spec.endToken) return subscriber.next(event);
             if (event.special) return;
             // Counted before it is passed on: a subscriber may leave while taking it.
             tokens++;
             seenChars += event.text.length;
-            out.next(event);
+            subscriber.next(event);
           },
           final(text) {
             if (ended) return;
             ended = true;
-            out.next({ type: 'done', text, tokens, conversationId: spec.conversationId });
+            subscriber.next({ type: 'done', text, tokens, conversationId: spec.conversationId });
           },
         });
         if (!ended) {
@@ -63,7 +64,6 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
         }
       },
     }).subscribe({
-      next: (event) => subscriber.next(event),
       error: (err: unknown) => {
         ended = true;
         subscriber.error(err);

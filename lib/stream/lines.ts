@@ -45,20 +45,20 @@ export const createLineDecoder = (
       skipLeadingLF = false;
       if (text.charCodeAt(0) === 10) start = 1;
     }
-    const hasCR = text.indexOf('\r', start) !== -1;
+    // The first `\r` at or after `start`, searched again only once a line has passed it: one
+    // search per `\r`, not a scan to the end of the chunk for every line after one.
+    let cr = text.indexOf('\r', start);
     for (;;) {
       let end = text.indexOf('\n', start);
       let next = end + 1;
-      if (hasCR) {
-        const cr = text.indexOf('\r', start);
-        if (cr !== -1 && (end === -1 || cr < end)) {
-          end = cr;
-          if (cr + 1 === text.length) {
-            skipLeadingLF = true;
-            next = cr + 1;
-          } else {
-            next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
-          }
+      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
+      if (cr !== -1 && (end === -1 || cr < end)) {
+        end = cr;
+        if (cr + 1 === text.length) {
+          skipLeadingLF = true;
+          next = cr + 1;
+        } else {
+          next = text.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1;
         }
       }
       if (end === -1) break;

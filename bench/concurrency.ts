@@ -1,0 +1,63 @@
+// Case 5: 1,000 completions at once (a fresh session each: four requests), completion$
+// beside the raw client, alternating; every one must finish with all its tokens.
+import { libCompletion } from './lib-client';
+import { rawCompletion, rawInputs, RawResult } from './raw-client';
+import { fmt, median, percentile, ratio, Row } from './stats';
+
+const CONCURRENT = 1000;
+const TOKENS = 100;
+const ROUNDS = 5;
+
+type Client = 'completion$' | 'raw';
+
+const round = async (client: Client, url: string) => {
+  const started = performance.now();
+  const one = (): Promise<RawResult> =>
+    client === 'completion$'
+      ? libCompletion(url, TOKENS)
+      : rawCompletion(url, rawInputs(TOKENS), 'parse');
+  const results = await Promise.allSettled(Array.from({ length: CONCURRENT }, one));
+  const wall = performance.now() - started;
+  const ok = results.filter(
+    (r): r is PromiseFulfilledResult<RawResult> =>
+      r.status === 'fulfilled' && r.value.count === TOKENS,
+  );
+  const first = ok.map((r) => r.value.firstMs);
+  return {
+    completed: ok.length,
+    p50: percentile(first, 50),
+    p99: percentile(first, 99),
+    tokensPerSecond: (ok.length * TOKENS) / (wall / 1000),
+  };
+};
+
+/** Runs the case against the emulator at `url` (in another process). */
+export const concurrency = async (url: string) => {
+  const clients: Client[] = ['completion$', 'raw'];
+  const rounds: Record<Client, Awaited<ReturnType<typeof round>>[]> = { completion$: [], raw: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let i = 0; i < clients.length; i++) {
+      const client = clients[(r + i) % clients.length];
+      rounds[client].push(await round(client, url));
+    }
+  }
+  const m = (client: Client, key: 'p50' | 'p99' | 'tokensPerSecond') =>
+    median(rounds[client].map((r) => r[key]));
+  const completed = (client: Client) => Math.min(...rounds[client].map((r) => r.completed));
+  const rows: Row[] = clients.map((client) => ({
+    case: 'concurrency',
+    client,
+    figure: `${CONCURRENT} x ${TOKENS} tokens: TTFT p50 / p99 ms, tok/s`,
+    value: `${fmt(m(client, 'p50'), 0)} / ${fmt(m(client, 'p99'), 0)}`,
+    note: `${fmt(m(client, 'tokensPerSecond') / 1000, 1)}k tok/s, ${completed(client)}/${CONCURRENT} completed`,
+  }));
+  return {
+    rows,
+    ratios: {
+      allCompleted: completed('completion$') === CONCURRENT,
+      p50VsRaw: ratio(m('completion$', 'p50'), m('raw', 'p50')),
+      p99VsRaw: ratio(m('completion$', 'p99'), m('raw', 'p99')),
+      tokensPerSecondVsRaw: ratio(m('completion$', 'tokensPerSecond'), m('raw', 'tokensPerSecond')),
+    },
+  };
+};

@@ -1,0 +1,52 @@
+// Case 3: time to first token with 20 ms added before every response. Cold: completion$ and
+// the raw client, four requests each. Warm: two requests on an open session (openSession for
+// completion$, the raw client's own for the raw side). Interleaved, medians.
+import { firstValueFrom } from 'rxjs';
+import { openSession } from '../lib';
+import { libCompletion } from './lib-client';
+import { rawCompletion, rawInputs, rawOpenSession } from './raw-client';
+import { fmt, median, ratio, Row } from './stats';
+
+export const LATENCY_MS = 20;
+const ROUNDS = 15;
+const TOKENS = 5;
+
+/** Runs the case against the emulator at `url` (latencyMs 20, in another process). */
+export const latency = async (url: string) => {
+  const libSession = await firstValueFrom(openSession({ baseUrl: url }));
+  const rawSession = await rawOpenSession(url);
+  const runs = {
+    'completion$ cold': () => libCompletion(url, TOKENS),
+    'raw cold': () => rawCompletion(url, rawInputs(TOKENS), 'parse'),
+    'completion$ warm': () => libCompletion(url, TOKENS, libSession),
+    'raw warm': () => rawCompletion(url, rawInputs(TOKENS), 'parse', { session: rawSession }),
+  };
+  const names = Object.keys(runs) as (keyof typeof runs)[];
+  const ttft: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (const name of names) await runs[name](); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length];
+      const { count, firstMs } = await runs[name]();
+      if (count !== TOKENS) throw new Error(`${name}: ${count} tokens of ${TOKENS}`);
+      ttft[name].push(firstMs);
+    }
+  }
+  const m = (name: string) => median(ttft[name]);
+  const rows: Row[] = names.map((name) => ({
+    case: 'latency',
+    client: name,
+    figure: `time to first token, ms (latencyMs ${LATENCY_MS})`,
+    value: fmt(m(name), 1),
+    note: `min ${fmt(Math.min(...ttft[name]), 1)}`,
+  }));
+  return {
+    rows,
+    ratios: {
+      coldVsRawCold: ratio(m('completion$ cold'), m('raw cold')),
+      warmVsRawCold: ratio(m('completion$ warm'), m('raw cold')),
+      warmVsRawWarm: ratio(m('completion$ warm'), m('raw warm')),
+      coldOverheadMs: Math.round((m('completion$ cold') - m('raw cold')) * 10) / 10,
+    },
+  };
+};
