@@ -15,7 +15,6 @@ export interface EventDecoder {
 
 /** Creates an {@link EventDecoder} that calls `onPayload` with each event's data. */
 export const createEventDecoder = (onPayload: (payload: string) => void): EventDecoder => {
-  let format: 'unknown' | 'sse' | 'ndjson' = 'unknown';
   let data: string | undefined;
 
   const sse = (line: string) => {
@@ -37,18 +36,21 @@ export const createEventDecoder = (onPayload: (payload: string) => void): EventD
     // Comments (`:`), `event:`, `id:`, `retry:` and unknown fields carry no payload here.
   };
 
+  const ndjson = (line: string) => {
+    if (line.trim() !== '') onPayload(line);
+  };
+
+  // Until the first non-blank line decides the format; then the decided reader is called
+  // directly, with no test per line.
+  let read = (line: string) => {
+    const start = line.trimStart();
+    if (start === '') return;
+    read = start.startsWith('{') ? ndjson : sse;
+    read(line);
+  };
+
   return {
-    line(line) {
-      if (format === 'sse') return sse(line);
-      if (format === 'ndjson') {
-        if (line.trim() !== '') onPayload(line);
-        return;
-      }
-      const start = line.trimStart();
-      if (start === '') return;
-      format = start.startsWith('{') ? 'ndjson' : 'sse';
-      this.line(line);
-    },
+    line: (line) => read(line),
     end() {
       if (data !== undefined) {
         const payload = data;

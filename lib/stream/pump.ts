@@ -17,7 +17,7 @@ export const pumpStream = async (
   sink: StreamSink,
 ): Promise<void> => {
   const events = createEventDecoder((payload) => read(payload, sink));
-  const lines = createLineDecoder((line) => events.line(line), maxLineBytes);
+  const lines = createLineDecoder(events.line, maxLineBytes);
   for await (const chunk of chunks) lines.feed(chunk);
   lines.end();
   events.end();
