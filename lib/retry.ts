@@ -7,12 +7,16 @@ const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
 // chat-ui's anonymous-user quota: waiting does not help, logging in does.
 const loginQuota = /Exceeded number of messages before login/i;
 
+// By name too: an app can end up with its own copy of rxjs beside ours.
+const isTimeout = (err: unknown) =>
+  err instanceof TimeoutError || (err instanceof Error && err.name === 'TimeoutError');
+
 /**
  * True when running the whole completion again may succeed: network failures, a stream that
  * stopped short, RxJS's `TimeoutError`, and HTTP 408, 425, 429, 500, 502, 503, 504.
  */
 export const isRetryable = (err: unknown): boolean => {
-  if (err instanceof H2oNetworkError || err instanceof TimeoutError) return true;
+  if (err instanceof H2oNetworkError || isTimeout(err)) return true;
   if (err instanceof H2oProtocolError) return err.reason === 'truncated';
   if (err instanceof H2oHttpError) {
     return retryableStatus.has(err.status) && !(err.status === 429 && loginQuota.test(err.body));

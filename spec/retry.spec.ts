@@ -31,6 +31,10 @@ describe('isRetryable', () => {
     expect(isRetryable(new H2oNetworkError('stream', new Error('reset')))).toBe(true);
     expect(isRetryable(new H2oProtocolError('stream', 'truncated', 'x'))).toBe(true);
     expect(isRetryable(new TimeoutError())).toBe(true);
+    // RxJS's TimeoutError from another copy of rxjs: recognised by its name.
+    expect(
+      isRetryable(Object.assign(new Error('Timeout has occurred'), { name: 'TimeoutError' })),
+    ).toBe(true);
   });
 
   it('does not retry input errors, in-band errors or malformed streams', () => {

@@ -31,6 +31,22 @@ describe('protocol edges (a scripted server)', () => {
     expect(s.closedEarly).toEqual(['POST /conversation/0123456789abcdef01234567']);
   });
 
+  it('takes a 303 from the settings as success, without following it', async () => {
+    const { values } = await run({
+      contentType: 'text/event-stream',
+      chunks: [tgi('Hi'), tgi('<|endoftext|>', true, 'Hi')],
+      settingsRedirect: true,
+    });
+    expect(values).toEqual(['Hi']);
+    // No GET of the Location: a fifth request would be for nothing.
+    expect((server as ScriptedServer).seen).toEqual([
+      'GET /',
+      'POST /settings',
+      'POST /conversation',
+      'POST /conversation/0123456789abcdef01234567',
+    ]);
+  });
+
   it('skips other special tokens mid-stream', async () => {
     const { values } = await run({
       contentType: 'text/event-stream',

@@ -7,6 +7,8 @@ export interface ScriptedStream {
   chunks: Array<string | Uint8Array>;
   /** Keep the response open after the chunks (the client must end it). */
   hold?: boolean;
+  /** Answer the settings form with a 303, as the real server does for `Accept: text/html`. */
+  settingsRedirect?: boolean;
 }
 
 /** A minimal server for protocol edge cases the emulator does not produce. */
@@ -38,6 +40,8 @@ export const startScriptedServer = async (stream: ScriptedStream): Promise<Scrip
     res.setHeader('set-cookie', cookie);
     if (req.method === 'GET' && req.url === '/') {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>chat</title>');
+    } else if (req.url === '/settings' && stream.settingsRedirect) {
+      res.writeHead(303, { location: '/' }).end();
     } else if (req.url === '/settings') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'redirect', status: 303, location: '/' }));
