@@ -9,6 +9,7 @@ import type { CompletionEvent } from './events';
 import type { CompletionOptions, Dialect } from './options';
 import type { Message } from './prompt';
 import { h2oRetry } from './retry';
+import { faultKinds, faultSteps } from './testing/faults';
 import { startEmulator } from './testing';
 import type { Emulator, EmulatorFault, EmulatorOptions, EmulatorStep } from './testing';
 
@@ -166,29 +167,19 @@ const parametersOf = (values: string[] | undefined): Record<string, unknown> | u
   );
 };
 
-const steps: readonly EmulatorStep[] = [
-  'session',
-  'settings',
-  'conversation',
-  'stream',
-  'stop',
-  'delete',
-  'models',
-];
-const kinds = ['drop', 'stall', 'malformed', 'error-event', 'no-final', 'reset'] as const;
-
 /** `conversation:503x2`, `stream:drop@3`, `session:reset`: see --help. */
 export const parseFault = (spec: string): EmulatorFault => {
   const match = /^([a-z]+):([a-z-]+|\d{3})(?:@(\d+))?(?:x(\d+))?$/.exec(spec);
   const step = match?.[1] as EmulatorStep | undefined;
-  if (!match || !step || !steps.includes(step)) {
+  if (!match || !step || !faultSteps.includes(step)) {
     throw new UsageError(`--fault is STEP:STATUS or STEP:KIND[@AFTER][xTIMES], got '${spec}'`);
   }
   const [, , what, after, times] = match;
   const fault: EmulatorFault = { step };
   if (/^\d{3}$/.test(what)) fault.status = Number(what);
-  else if ((kinds as readonly string[]).includes(what)) fault.kind = what as EmulatorFault['kind'];
-  else throw new UsageError(`--fault: unknown kind '${what}' (one of ${kinds.join(', ')})`);
+  else if ((faultKinds as readonly string[]).includes(what))
+    fault.kind = what as EmulatorFault['kind'];
+  else throw new UsageError(`--fault: unknown kind '${what}' (one of ${faultKinds.join(', ')})`);
   if (after !== undefined) fault.afterTokens = Number(after);
   if (times !== undefined) fault.times = Number(times);
   return fault;

@@ -1,4 +1,6 @@
+import crossFetch from 'cross-fetch';
 import { Observable, Subscription } from 'rxjs';
+import type { FetchLike } from '../lib';
 import type { Emulator, RecordedRequest } from '../lib/testing';
 
 /** The messages most tests send. */
@@ -61,3 +63,12 @@ export const unsubscribeWhen = <T>(
 /** The cookie a request carried (`hf-chat` value), if any. */
 export const cookieOf = (r: RecordedRequest): string | undefined =>
   /hf-chat=([^;]+)/.exec(String(r.headers.cookie ?? ''))?.[1];
+
+/**
+ * A fetch that sends requests for `host` to 127.0.0.1: the server is on loopback, but the
+ * client believes it is another host (for the rules that depend on the host).
+ */
+export const viaLoopback =
+  (host: string): FetchLike =>
+  (input, init) =>
+    crossFetch(input.replace(host, '127.0.0.1'), init as never) as unknown as Promise<Response>;

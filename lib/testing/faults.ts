@@ -1,6 +1,7 @@
 import type { EmulatorFault, EmulatorStep } from './types';
 
-const steps: readonly EmulatorStep[] = [
+/** Every step a fault can name. */
+export const faultSteps: readonly EmulatorStep[] = [
   'session',
   'settings',
   'conversation',
@@ -9,14 +10,18 @@ const steps: readonly EmulatorStep[] = [
   'delete',
   'models',
 ];
-const streamKinds: ReadonlySet<string> = new Set([
+/** Every fault kind: the stream-body ones, and `reset` at any step. */
+export const faultKinds = [
   'drop',
   'stall',
   'malformed',
   'error-event',
   'no-final',
   'rerun',
-]);
+  'reset',
+] as const satisfies ReadonlyArray<NonNullable<EmulatorFault['kind']>>;
+
+const streamKinds: ReadonlySet<string> = new Set(faultKinds.filter((k) => k !== 'reset'));
 
 /** True for the fault kinds that act inside a stream body (step `stream` only). */
 export const isStreamFault = (fault: EmulatorFault): boolean =>
@@ -25,7 +30,7 @@ export const isStreamFault = (fault: EmulatorFault): boolean =>
 // A wrong fault is a bug in the caller's test: say so at once rather than never firing.
 const check = (fault: EmulatorFault): void => {
   const what = JSON.stringify(fault);
-  if (!steps.includes(fault.step)) throw new Error(`emulator fault: unknown step in ${what}`);
+  if (!faultSteps.includes(fault.step)) throw new Error(`emulator fault: unknown step in ${what}`);
   if ((fault.status === undefined) === (fault.kind === undefined)) {
     throw new Error(`emulator fault: give exactly one of status or kind in ${what}`);
   }

@@ -1,4 +1,3 @@
-import crossFetch from 'cross-fetch';
 import { lastValueFrom, toArray } from 'rxjs';
 import {
   completion$,
@@ -8,7 +7,16 @@ import {
   openSession,
 } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/testing';
-import { collect, cookieOf, hello, ofStep, seen, until, unsubscribeWhen } from '../helpers';
+import {
+  collect,
+  cookieOf,
+  hello,
+  ofStep,
+  seen,
+  until,
+  unsubscribeWhen,
+  viaLoopback,
+} from '../helpers';
 
 const reply = () => ['Hello', ',', ' wörld', '!'];
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -160,16 +168,11 @@ describe("dialect 'chat-ui' against the emulator", () => {
 
   it('a Secure cookie from a plain-http server on another host is insecure-cookie', async () => {
     const port = new URL(emu.url).port;
-    const viaLoopback = (input: string, init?: RequestInit) =>
-      crossFetch(
-        input.replace('chat.example.test', '127.0.0.1'),
-        init as never,
-      ) as unknown as Promise<Response>;
     const { error } = await collect(
       completion$('llama3', hello, {
         baseUrl: `http://chat.example.test:${port}`,
         dialect: 'chat-ui',
-        fetch: viaLoopback,
+        fetch: viaLoopback('chat.example.test'),
       }),
     );
     expect(error).toMatchObject({ step: 'conversation', reason: 'insecure-cookie' });

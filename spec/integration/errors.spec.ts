@@ -1,5 +1,4 @@
 import { lastValueFrom, timeout, toArray } from 'rxjs';
-import crossFetch from 'cross-fetch';
 import {
   completion$,
   completionEvents$,
@@ -10,7 +9,7 @@ import {
   isRetryable,
 } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/testing';
-import { collect, hello, ofStep, until } from '../helpers';
+import { collect, hello, ofStep, until, viaLoopback } from '../helpers';
 
 const reply = () => ['Hello', ',', ' world', '!'];
 
@@ -148,16 +147,14 @@ describe('errors', () => {
   });
 
   it('a Secure cookie from a plain-http server on another host is insecure-cookie', async () => {
-    // The server is on loopback; the fetch below makes it look like another host.
+    // The server is on loopback; viaLoopback makes it look like another host.
     const port = new URL(emu.url).port;
     const remote = `http://chat.example.test:${port}`;
-    const viaLoopback = (input: string, init?: RequestInit) =>
-      crossFetch(
-        input.replace('chat.example.test', '127.0.0.1'),
-        init as never,
-      ) as unknown as Promise<Response>;
     const { error } = await collect(
-      completion$('falcon-40b', hello, { baseUrl: remote, fetch: viaLoopback }),
+      completion$('falcon-40b', hello, {
+        baseUrl: remote,
+        fetch: viaLoopback('chat.example.test'),
+      }),
     );
     expect(error).toBeInstanceOf(H2oProtocolError);
     expect(error).toMatchObject({ step: 'session', reason: 'insecure-cookie' });

@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { startEmulator, type Emulator, type EmulatorFault } from '../../lib/testing';
 import { send, type Incoming } from './helpers/http-client';
 import { loadTranscripts, type Transcript } from './helpers/transcripts';
+import { checkSetCookie, sessionOf } from './helpers/set-cookie';
 
 // Replays every real exchange captured from chat-ui v0.20 (shared/transcripts-chat-ui) against
 // one emulator speaking dialect `chat-ui`, in order, and checks the emulator answers alike:
@@ -109,8 +110,6 @@ describe('dialect chat-ui replays the real server transcripts', () => {
     );
   };
 
-  const sessionOf = (cookie: string) => /hf-chat=([^;]*)/.exec(cookie)?.[1];
-
   const replayed = (t: Transcript) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of t.request.headers) {
@@ -178,39 +177,8 @@ describe('dialect chat-ui replays the real server transcripts', () => {
     return runs.get(t.stem)!;
   };
 
-  // Learn the session first, so one failing check does not cascade into later cases.
-  const checkCookie = (t: Transcript, got: Incoming) => {
-    const expected = t.response.headers['set-cookie']?.[0];
-    const actual = got.headers['set-cookie'];
-    const real = expected && sessionOf(expected);
-    const ours = actual && sessionOf(actual[0]);
-    const known = real !== undefined && cookies.has(real);
-    const taken = [...cookies.values()];
-    if (real && ours && !known) cookies.set(real, ours);
-    expect(actual === undefined).toBe(expected === undefined);
-    if (expected === undefined || actual === undefined) return;
-    expect(actual).toHaveLength(1);
-    const [pair, ...attributes] = actual[0].split('; ');
-    expect(pair.startsWith('hf-chat=')).toBe(true);
-    const expires = attributes.find((a) => a.startsWith('Expires='));
-    expect(attributes.filter((a) => a !== expires)).toEqual([
-      'Path=/',
-      'HttpOnly',
-      'Secure',
-      'SameSite=None',
-    ]);
-    const inTwoWeeks = Date.now() + 14 * 24 * 3600 * 1000;
-    expect(Math.abs(Date.parse(expires!.slice('Expires='.length)) - inTwoWeeks)).toBeLessThan(
-      60 * 1000,
-    );
-    if (known) {
-      expect(ours).toBe(cookies.get(real!));
-    } else {
-      // The real server minted a new session here: so must the emulator.
-      expect(taken).not.toContain(ours);
-      expect(ours).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    }
-  };
+  const checkCookie = (t: Transcript, got: Incoming) =>
+    checkSetCookie(cookies, 14 * 24 * 3600 * 1000, 60 * 1000, t, got.headers['set-cookie']);
 
   // Dates follow the clock, error ids are random and `materializedSeq` is chat-ui's own
   // bookkeeping of what it flushed when: none of them is the protocol's.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorFault } from '../../lib/testing';
 import { events, send, type Incoming } from './helpers/http-client';
 import { loadTranscripts, type Transcript } from './helpers/transcripts';
+import { checkSetCookie, sessionOf } from './helpers/set-cookie';
 
 // Replays every real exchange of sequences 01-09 (shared/transcripts, captured from chat-ui as
 // gpt-gm ran it) against one emulator, in order, and checks the emulator answers alike: status,
@@ -65,8 +66,6 @@ describe('dialect h2o replays the real server transcripts', () => {
     return out;
   };
 
-  const sessionOf = (cookie: string) => /hf-chat=([^;]*)/.exec(cookie)?.[1];
-
   const replayed = (t: Transcript) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of t.request.headers) {
@@ -124,39 +123,14 @@ describe('dialect h2o replays the real server transcripts', () => {
     return runs.get(t.stem)!;
   };
 
-  // Learn the session first, so one failing check does not cascade into later cases.
-  const checkCookie = (t: Transcript, got: Incoming) => {
-    const expected = t.response.headers['set-cookie']?.[0];
-    const actual = got.headers['set-cookie'];
-    const real = expected && sessionOf(expected);
-    const ours = actual && sessionOf(actual[0]);
-    const known = real !== undefined && cookies.has(real);
-    const taken = [...cookies.values()];
-    if (real && ours && !known) cookies.set(real, ours);
-    expect(actual === undefined).toBe(expected === undefined);
-    if (expected === undefined || actual === undefined) return;
-    expect(actual).toHaveLength(1);
-    const [pair, ...attributes] = actual[0].split('; ');
-    expect(pair.startsWith('hf-chat=')).toBe(true);
-    const expires = attributes.find((a) => a.startsWith('Expires='));
-    expect(attributes.filter((a) => a !== expires)).toEqual([
-      'Path=/',
-      'HttpOnly',
-      'Secure',
-      'SameSite=None',
-    ]);
-    const inAYear = Date.now() + 365 * 24 * 3600 * 1000;
-    expect(Math.abs(Date.parse(expires!.slice('Expires='.length)) - inAYear)).toBeLessThan(
+  const checkCookie = (t: Transcript, got: Incoming) =>
+    checkSetCookie(
+      cookies,
+      365 * 24 * 3600 * 1000,
       2 * 24 * 3600 * 1000,
+      t,
+      got.headers['set-cookie'],
     );
-    if (known) {
-      expect(ours).toBe(cookies.get(real!));
-    } else {
-      // The real server minted a new session here: so must the emulator.
-      expect(taken).not.toContain(ours);
-      expect(ours).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    }
-  };
 
   const checkStream = (expected: string, actual: string) => {
     expect(actual).toBe(expected);
