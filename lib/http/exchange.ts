@@ -30,7 +30,16 @@ export interface ExchangeSpec<T> {
   readonly accept?: (status: number, response: Response) => boolean;
   /** Reads the answer and emits into `out`; the exchange completes when it resolves. */
   readonly consume: (answer: Answer, out: Subscriber<T>) => Promise<void> | void;
+  /**
+   * Asked when the subscriber leaves before the body ended: true lets the body end by itself
+   * (for up to {@link lingerMs}) instead of aborting — once the answer is complete, the server
+   * then sees a normal end and the connection goes back to the pool.
+   */
+  readonly linger?: () => boolean;
 }
+
+/** How long a lingering body may take to end before it is aborted after all. */
+export const lingerMs = 1000;
 
 const isOk = (status: number) => status >= 200 && status < 300;
 
@@ -60,17 +69,21 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
       await spec.consume({ response, body, ms, url }, out);
     };
 
-    run().then(
+    const stop = () => {
+      finished = true;
+      abort.abort();
+      body?.cancel();
+    };
+
+    const settled = run().then(
       () => {
         finished = true;
         out.complete();
       },
       (err: unknown) => {
-        finished = true;
         // A failed exchange may have left the server writing (a malformed or over-long line):
         // abort so that its socket closes rather than lingering until the server ends.
-        abort.abort();
-        body?.cancel();
+        stop();
         // An abort we asked for is not an error: the subscriber has gone.
         if (out.closed) return;
         out.error(err instanceof H2oError ? err : new H2oNetworkError(spec.step, err));
@@ -79,8 +92,10 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
 
     return () => {
       if (finished) return;
-      finished = true;
-      abort.abort();
-      body?.cancel();
+      if (!spec.linger?.()) return stop();
+      const timer = setTimeout(stop, lingerMs);
+      // Nothing waits on a lingering body: it must not keep the process alive.
+      (timer as { unref?: () => void }).unref?.();
+      void settled.finally(() => clearTimeout(timer));
     };
   });

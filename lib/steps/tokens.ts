@@ -28,12 +28,15 @@ export interface StreamSpec {
 export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<CompletionEvent> =>
   new Observable<CompletionEvent>((subscriber) => {
     let ended = false;
+    let answered = false;
     let tokens = 0;
     let seenChars = 0;
     const request = exchange$<CompletionEvent>(transport, {
       step: 'stream',
       path: spec.path,
       init: spec.init,
+      // After the final event, the rest of the body (its end) is read, not cut.
+      linger: () => answered,
       // Events go straight to the subscriber: one layer less for every token.
       consume: async ({ body, ms }) => {
         subscriber.next({ type: 'step', step: 'stream', ms });
@@ -51,6 +54,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
           final(text) {
             if (ended) return;
             ended = true;
+            answered = true;
             subscriber.next({ type: 'done', text, tokens, conversationId: spec.conversationId });
           },
         });

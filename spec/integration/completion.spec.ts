@@ -17,6 +17,11 @@ describe('completion$ against the emulator (dialect h2o)', () => {
       completion$('falcon-40b', hello, { baseUrl: emu.url }).pipe(toArray()),
     );
     expect(tokens).toEqual(['Hello', ',', ' world', '!']);
+    // A finished answer closes nothing early and asks nothing to stop.
+    await until(() => emu.requests.every((r) => r.finished), 3000, 'all finished');
+    expect(emu.requests.map((r) => r.closedEarly)).toEqual([false, false, false, false]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(ofStep(emu, 'stop')).toHaveLength(0);
   });
 
   it('makes the four requests of the protocol, in order, with the right shapes', async () => {

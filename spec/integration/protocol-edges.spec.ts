@@ -62,7 +62,12 @@ describe('protocol edges (a scripted server)', () => {
       hold: true,
     });
     expect([values, completed]).toEqual([['A'], true]);
-    expect((server as ScriptedServer).seen.some((r) => r.endsWith('/stop-generating'))).toBe(false);
+    const s = server as ScriptedServer;
+    // The rest of the body is awaited for a while (a normal end keeps the connection), then cut.
+    expect(s.closedEarly).toEqual([]);
+    await until(() => s.closedEarly.length === 1, 3000, 'the held stream closed');
+    expect(s.closedEarly).toEqual(['POST /conversation/0123456789abcdef01234567']);
+    expect(s.seen.some((r) => r.endsWith('/stop-generating'))).toBe(false);
   });
 
   it('reads a stream with CRLF, `data: ` with a space, comments, split mid-character', async () => {
