@@ -1,3 +1,5 @@
+import { H2oProtocolError } from '../errors';
+
 /**
  * Turns lines into event payloads, for both stream formats the servers use, decided by the
  * first non-blank line whatever the Content-Type says (servers mislabel it):
@@ -5,6 +7,7 @@
  *   blank line that ends it (several `data:` lines join with `\n`); comments, other fields
  *   and blank lines are skipped;
  * - NDJSON (`{` first): each non-blank line is a payload.
+ * An HTML page (`<` first) is `H2oProtocolError('unexpected-response')`.
  */
 export interface EventDecoder {
   /** Takes the next line (without its line break). */
@@ -45,6 +48,14 @@ export const createEventDecoder = (onPayload: (payload: string) => void): EventD
   let read = (line: string) => {
     const start = line.trimStart();
     if (start === '') return;
+    // A page (a login wall, a proxy's error) where the stream should be: no stream at all.
+    if (start.startsWith('<')) {
+      throw new H2oProtocolError(
+        'stream',
+        'unexpected-response',
+        `an HTML page instead of a stream: ${start.slice(0, 80)}`,
+      );
+    }
     read = start.startsWith('{') ? ndjson : sse;
     read(line);
   };

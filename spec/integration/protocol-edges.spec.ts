@@ -1,5 +1,5 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import { completion$ } from '../../lib';
+import { completion$, isRetryable } from '../../lib';
 import { startScriptedServer, ScriptedServer } from '../support/scripted-server';
 import { collect, hello, until } from '../helpers';
 
@@ -84,6 +84,15 @@ describe('protocol edges (a scripted server)', () => {
       chunks: [body.subarray(0, at), body.subarray(at)],
     });
     expect(values).toEqual(['Grüß', ' 👋']);
+  });
+
+  it('an HTML page with status 200 where the stream should be is unexpected-response', async () => {
+    const { error } = await run({
+      contentType: 'text/html',
+      chunks: ['<!DOCTYPE html>\n<html><body>Please sign in</body></html>\n'],
+    });
+    expect(error).toMatchObject({ step: 'stream', reason: 'unexpected-response' });
+    expect(isRetryable(error)).toBe(false);
   });
 
   it('sniffs the format from the first line, whatever the content type says', async () => {

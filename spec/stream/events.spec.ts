@@ -37,4 +37,10 @@ describe('createEventDecoder', () => {
       `${spaces}{"type":"b"}`,
     ]);
   });
+
+  it('refuses an HTML page where the stream should be', () => {
+    expect(() => payloadsOf(['', '<!DOCTYPE html>', '<p>Sign in</p>'])).toThrow(
+      expect.objectContaining({ reason: 'unexpected-response' }),
+    );
+  });
 });
