@@ -1,4 +1,5 @@
 import { H2oProtocolError, H2oStep } from '../errors';
+import { createUtf8Decoder } from './utf8';
 
 /** Splits a byte stream into text lines; see {@link createLineDecoder}. */
 export interface LineDecoder {
@@ -19,7 +20,9 @@ export const createLineDecoder = (
   maxLineBytes: number,
   step: H2oStep = 'stream',
 ): LineDecoder => {
-  const decoder = new TextDecoder('utf-8');
+  const decoder = createUtf8Decoder();
+  // A byte order mark may start the stream, and only the stream.
+  let first = true;
   let tail = '';
   // A chunk that ended in `\r` may be followed by the `\n` of the same line break.
   let skipLeadingLF = false;
@@ -76,11 +79,16 @@ export const createLineDecoder = (
 
   return {
     feed(chunk) {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text !== '') split(text);
+      let text = decoder.decode(chunk);
+      if (text === '') return;
+      if (first) {
+        first = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      split(text);
     },
     end() {
-      const rest = decoder.decode();
+      const rest = decoder.end();
       if (rest !== '') split(rest);
       if (tail !== '') {
         const last = tail;

@@ -4,6 +4,7 @@ import type { PayloadReader } from '../../lib/stream/pump';
 import { pumpStream } from '../../lib/stream/pump';
 import { readChatUiUpdate } from '../../lib/stream/chat-ui';
 import { readTgiEvent } from '../../lib/stream/tgi';
+import { createUtf8Decoder } from '../../lib/stream/utf8';
 
 async function* chunksAt(bytes: Uint8Array, cuts: number[]) {
   let at = 0;
@@ -130,6 +131,30 @@ describe('parser fuzz (fast-check)', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('the UTF-8 decoder agrees with TextDecoder on any bytes split anywhere', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.array(fc.integer({ min: 0, max: 64 }), { maxLength: 5 }),
+        (bytes, cuts) => {
+          const decoder = createUtf8Decoder();
+          let text = '';
+          let at = 0;
+          for (const cut of [
+            ...cuts.map((c) => Math.min(c, bytes.length)).sort((a, b) => a - b),
+            bytes.length,
+          ]) {
+            text += decoder.decode(bytes.subarray(at, cut));
+            at = cut;
+          }
+          text += decoder.end();
+          expect(text).toBe(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

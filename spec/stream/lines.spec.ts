@@ -60,4 +60,13 @@ describe('createLineDecoder', () => {
     }
     expect(linesOf(encode('€'.repeat(6) + '\n'), [9], 20)).toEqual(['€'.repeat(6)]);
   });
+
+  it('drops a byte order mark at the start of the stream only', () => {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+    const body = new TextEncoder().encode('a\n');
+    const bytes = new Uint8Array([...bom, ...body, ...bom, ...body]);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(linesOf(bytes, [cut])).toEqual(['a', '\ufeffa']);
+    }
+  });
 });
