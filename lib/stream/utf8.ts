@@ -24,57 +24,75 @@ export const completeLength = (bytes: Uint8Array): number => {
 };
 
 /**
- * Node's Buffer decodes UTF-8 several times faster than a streaming `TextDecoder`, and into
- * one-byte strings when the text is ASCII, which `JSON.parse` then reads faster too. Browsers
- * have no Buffer: there a `TextDecoder` decodes whole characters only.
+ * Creates a {@link Utf8Decoder}.
+ *
+ * Node's Buffer decodes ASCII several times faster than a streaming `TextDecoder`, into
+ * one-byte strings that `JSON.parse` then reads faster too; the `TextDecoder` is faster on
+ * other text, and is all a browser has. A stream is mostly one or the other, so the decoder
+ * follows the text: Buffer while it is ASCII, the `TextDecoder` once it is not. Buffer sees
+ * whole characters only (a split one waits in `pending`); the `TextDecoder` keeps its own.
  */
-const decodeWith = (): ((bytes: Uint8Array, end: number) => string) => {
+export const createUtf8Decoder = (
+  // Below this, wrapping a chunk in a Buffer costs more than it saves.
+  bufferMinBytes = 512,
+): Utf8Decoder => {
   const NodeBuffer = (globalThis as { Buffer?: BufferStatic }).Buffer;
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  const viaDecoder = (bytes: Uint8Array, end: number) =>
-    decoder.decode(end === bytes.length ? bytes : bytes.subarray(0, end));
-  if (!NodeBuffer) return viaDecoder;
-  // Wrapping a small chunk in a Buffer costs more than decoding it.
-  return (bytes, end) =>
-    end < 512
-      ? viaDecoder(bytes, end)
-      : NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', 0, end);
-};
-
-/** Creates a {@link Utf8Decoder}. */
-export const createUtf8Decoder = (): Utf8Decoder => {
-  const decode = decodeWith();
-  // The first bytes of a character split across chunks (at most 3).
+  const viaBuffer = (bytes: Uint8Array, end: number) =>
+    (NodeBuffer as BufferStatic)
+      .from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      .toString('utf8', 0, end);
+  let buffering = false;
+  // Buffer mode only: the first bytes of a character split across chunks (at most 3).
   let pending: Uint8Array | undefined;
 
-  return {
-    decode(chunk) {
-      let head = '';
-      if (pending) {
-        // Complete the split character with the continuation bytes that follow, if they do.
-        const need = sequenceLength(pending[0]) - pending.length;
-        let take = 0;
-        while (take < need && take < chunk.length && (chunk[take] & 0xc0) === 0x80) take++;
-        const joined = new Uint8Array(pending.length + take);
-        joined.set(pending);
-        joined.set(chunk.subarray(0, take), pending.length);
-        chunk = chunk.subarray(take);
-        if (take < need && chunk.length === 0) {
-          pending = joined; // the chunk ended before the character did
-          return '';
-        }
-        // Whole, or cut short by a byte that cannot continue it (then it decodes to U+FFFD).
-        pending = undefined;
-        head = decode(joined, joined.length);
+  const fromDecoder = (chunk: Uint8Array) => {
+    const text = decoder.decode(chunk, { stream: true });
+    // All ASCII, ending in ASCII: the decoder holds nothing back, so Buffer can take over.
+    const n = chunk.length;
+    if (NodeBuffer && n >= bufferMinBytes && text.length === n && chunk[n - 1] < 0x80) {
+      buffering = true;
+    }
+    return text;
+  };
+
+  const fromBuffer = (chunk: Uint8Array) => {
+    let head = '';
+    if (pending) {
+      // Complete the split character with the continuation bytes that follow, if they do.
+      const need = sequenceLength(pending[0]) - pending.length;
+      let take = 0;
+      while (take < need && take < chunk.length && (chunk[take] & 0xc0) === 0x80) take++;
+      const joined = new Uint8Array(pending.length + take);
+      joined.set(pending);
+      joined.set(chunk.subarray(0, take), pending.length);
+      chunk = chunk.subarray(take);
+      if (take < need && chunk.length === 0) {
+        pending = joined; // the chunk ended before the character did
+        return '';
       }
-      const cut = completeLength(chunk);
-      if (cut < chunk.length) pending = chunk.slice(cut);
-      return cut === 0 ? head : head + decode(chunk, cut);
-    },
+      // Whole, or cut short by a byte that cannot continue it (then it decodes to U+FFFD).
+      pending = undefined;
+      head = viaBuffer(joined, joined.length);
+    }
+    const cut = completeLength(chunk);
+    if (cut < chunk.length) pending = chunk.slice(cut);
+    const text = viaBuffer(chunk, cut);
+    if (text.length === cut) return head + text;
+    // Not ASCII: hand over to the TextDecoder, with the split character's first bytes (which
+    // it may already know to be invalid).
+    buffering = false;
+    const held = pending ? decoder.decode(pending, { stream: true }) : '';
+    pending = undefined;
+    return head + text + held;
+  };
+
+  return {
+    decode: (chunk) => (buffering ? fromBuffer(chunk) : fromDecoder(chunk)),
     end() {
       const rest = pending;
       pending = undefined;
-      return rest ? decode(rest, rest.length) : '';
+      return rest ? decoder.decode(rest) : decoder.decode();
     },
   };
 };

@@ -134,26 +134,41 @@ describe('parser fuzz (fast-check)', () => {
     );
   });
 
-  it('the UTF-8 decoder agrees with TextDecoder on any bytes split anywhere', () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ maxLength: 64 }),
-        fc.array(fc.integer({ min: 0, max: 64 }), { maxLength: 5 }),
-        (bytes, cuts) => {
-          const decoder = createUtf8Decoder();
-          let text = '';
-          let at = 0;
-          for (const cut of [
-            ...cuts.map((c) => Math.min(c, bytes.length)).sort((a, b) => a - b),
-            bytes.length,
-          ]) {
-            text += decoder.decode(bytes.subarray(at, cut));
-            at = cut;
-          }
-          text += decoder.end();
-          expect(text).toBe(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+  // Mostly ASCII with some multi-byte text and stray invalid bytes, so that the decoder
+  // switches between its two ways (a threshold of 1 byte lets every chunk switch).
+  const mixedBytes = fc
+    .array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.uint8Array({ min: 0x20, max: 0x7e, maxLength: 20 }) },
+        {
+          weight: 2,
+          arbitrary: fc
+            .string({ unit: 'grapheme', maxLength: 4 })
+            .map((text) => new TextEncoder().encode(text)),
         },
+        { weight: 1, arbitrary: fc.uint8Array({ maxLength: 3 }) },
       ),
+      { maxLength: 30 },
+    )
+    .map((parts) => Uint8Array.from(parts.flatMap((part) => [...part])));
+
+  it.each([
+    ['any bytes, TextDecoder only', fc.uint8Array({ maxLength: 64 }), 512],
+    ['mixed text, switching every chunk', mixedBytes, 1],
+  ] as const)('the UTF-8 decoder agrees with TextDecoder: %s', (_, bytesArb, threshold) => {
+    fc.assert(
+      fc.property(bytesArb, fc.array(fc.nat(), { maxLength: 8 }), (bytes, rawCuts) => {
+        const decoder = createUtf8Decoder(threshold);
+        const cuts = rawCuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b);
+        let text = '';
+        let at = 0;
+        for (const cut of [...cuts, bytes.length]) {
+          text += decoder.decode(bytes.subarray(at, cut));
+          at = cut;
+        }
+        text += decoder.end();
+        expect(text).toBe(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+      }),
       { numRuns: 2000 },
     );
   });
