@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../lib/testing';
-import { launchChromium, screenshotPath, waitFor, type Chromium } from './chromium';
+import { launchChromium, screenshotPath, waitFor, type Chromium, recordAnswer } from './chromium';
 
 const app = join(__dirname, '../../examples/angular/dist/h2o-chat/browser');
 const text =
@@ -15,6 +15,7 @@ const tokens = text.match(/\s*\S+/g)!;
 
 let emu: Emulator;
 let chrome: Chromium;
+let seen: () => Promise<string[]>;
 
 beforeAll(async () => {
   if (!existsSync(join(app, 'index.html'))) throw new Error('build examples/angular first');
@@ -33,19 +34,9 @@ const open = async (tokenDelayMs: number) => {
   emu = await startEmulator({ static: app, tokenDelayMs, reply: () => tokens });
   await chrome.page.goto(`${emu.url}/`);
   await chrome.page.waitForSelector('#status[data-state="idle"]');
-  await chrome.page.evaluate(() => {
-    const answer = document.getElementById('answer')!;
-    const seen: string[] = [];
-    (window as unknown as { seen: string[] }).seen = seen;
-    new MutationObserver(() => seen.push(answer.textContent ?? '')).observe(answer, {
-      childList: true,
-      characterData: true,
-      subtree: true,
-    });
-  });
+  seen = await recordAnswer(chrome.page);
 };
 
-const seen = () => chrome.page.evaluate(() => (window as unknown as { seen: string[] }).seen);
 const answer = () => chrome.page.locator('#answer').textContent();
 
 test('the component renders the answer as it streams, in order', async () => {

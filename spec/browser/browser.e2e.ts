@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../lib/testing';
-import { launchChromium, screenshotPath, waitFor, type Chromium } from './chromium';
+import { launchChromium, screenshotPath, waitFor, type Chromium, recordAnswer } from './chromium';
 
 const page = join(__dirname, '../../examples/browser/dist');
 const words = Array.from({ length: 40 }, (_, i) => `word${i + 1}`);
@@ -12,6 +12,7 @@ const tokens = words.map((w, i) => (i === 0 ? w : ` ${w}`));
 
 let emu: Emulator;
 let chrome: Chromium;
+let seen: () => Promise<string[]>;
 
 beforeAll(async () => {
   if (!existsSync(join(page, 'main.js')))
@@ -30,20 +31,9 @@ afterEach(async () => {
 const open = async (tokenDelayMs: number) => {
   emu = await startEmulator({ static: page, tokenDelayMs, reply: () => tokens });
   await chrome.page.goto(`${emu.url}/`);
-  // Record the answer's text after every DOM change, to see the tokens arrive one by one.
-  await chrome.page.evaluate(() => {
-    const answer = document.getElementById('answer')!;
-    const seen: string[] = [];
-    (window as unknown as { seen: string[] }).seen = seen;
-    new MutationObserver(() => seen.push(answer.textContent ?? '')).observe(answer, {
-      childList: true,
-      characterData: true,
-      subtree: true,
-    });
-  });
+  seen = await recordAnswer(chrome.page);
 };
 
-const seen = () => chrome.page.evaluate(() => (window as unknown as { seen: string[] }).seen);
 const statusOf = () => chrome.page.locator('#status').getAttribute('data-state');
 
 test('tokens stream into the DOM in order', async () => {

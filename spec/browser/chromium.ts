@@ -64,3 +64,21 @@ export const waitFor = async (check: () => boolean, what: string, timeoutMs = 10
     await new Promise((r) => setTimeout(r, 20));
   }
 };
+
+/**
+ * Records the text of `#answer` after every DOM change, so a test can see the tokens arrive one
+ * by one; returns a reader of what was recorded.
+ */
+export const recordAnswer = async (page: Chromium['page']): Promise<() => Promise<string[]>> => {
+  await page.evaluate(() => {
+    const answer = document.getElementById('answer')!;
+    const seen: string[] = [];
+    (window as unknown as { seen: string[] }).seen = seen;
+    new MutationObserver(() => seen.push(answer.textContent ?? '')).observe(answer, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    });
+  });
+  return () => page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+};

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { startEmulator, type Emulator, type EmulatorFault } from '../../lib/testing';
 import { send, type Incoming } from './helpers/http-client';
 import { loadTranscripts, type Transcript } from './helpers/transcripts';
-import { checkSetCookie, sessionOf } from './helpers/set-cookie';
+import { checkSetCookie, replayHeaders } from './helpers/set-cookie';
 
 // Replays every real exchange captured from chat-ui v0.20 (shared/transcripts-chat-ui) against
 // one emulator speaking dialect `chat-ui`, in order, and checks the emulator answers alike:
@@ -111,18 +111,7 @@ describe('dialect chat-ui replays the real server transcripts', () => {
   };
 
   const replayed = (t: Transcript) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of t.request.headers) {
-      const lower = name.toLowerCase();
-      if (lower === 'content-length') continue;
-      if (lower === 'host') headers[name] = new URL(emu.url).host;
-      else if (lower === 'cookie') {
-        const real = sessionOf(value) ?? '';
-        const ours = cookies.get(real);
-        if (ours === undefined) throw new Error(`${t.stem}: cookie ${real} was never minted`);
-        headers[name] = `hf-chat=${ours}`;
-      } else headers[name] = value.split(CAPTURED_ORIGIN).join(emu.url);
-    }
+    const headers = replayHeaders(t, emu.url, CAPTURED_ORIGIN, cookies);
     const body = t.request.body === '' && t.request.method !== 'POST' ? undefined : t.request.body;
     return {
       method: t.request.method,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorFault } from '../../lib/testing';
 import { events, send, type Incoming } from './helpers/http-client';
 import { loadTranscripts, type Transcript } from './helpers/transcripts';
-import { checkSetCookie, sessionOf } from './helpers/set-cookie';
+import { checkSetCookie, replayHeaders } from './helpers/set-cookie';
 
 // Replays every real exchange of sequences 01-09 (shared/transcripts, captured from chat-ui as
 // gpt-gm ran it) against one emulator, in order, and checks the emulator answers alike: status,
@@ -67,18 +67,7 @@ describe('dialect h2o replays the real server transcripts', () => {
   };
 
   const replayed = (t: Transcript) => {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of t.request.headers) {
-      const lower = name.toLowerCase();
-      if (lower === 'content-length') continue;
-      if (lower === 'host') headers[name] = new URL(emu.url).host;
-      else if (lower === 'cookie') {
-        const real = sessionOf(value) ?? '';
-        const ours = cookies.get(real);
-        if (ours === undefined) throw new Error(`${t.stem}: cookie ${real} was never minted`);
-        headers[name] = `hf-chat=${ours}`;
-      } else headers[name] = value.split(CAPTURED_ORIGIN).join(emu.url);
-    }
+    const headers = replayHeaders(t, emu.url, CAPTURED_ORIGIN, cookies);
     const body = t.request.body === '' && t.request.method === 'GET' ? undefined : t.request.body;
     return {
       method: t.request.method,

@@ -47,3 +47,29 @@ export const checkSetCookie = (
     expect(ours).toMatch(uuidV4);
   }
 };
+
+/**
+ * A transcript's request headers for the emulator: Host and the captured origin become the
+ * emulator's, the session cookie becomes the emulator's own for that session (`cookies`, real
+ * id → emulator's), and Content-Length is left to the client.
+ */
+export const replayHeaders = (
+  t: Transcript,
+  url: string,
+  capturedOrigin: string,
+  cookies: Map<string, string>,
+): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of t.request.headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length') continue;
+    if (lower === 'host') headers[name] = new URL(url).host;
+    else if (lower === 'cookie') {
+      const real = sessionOf(value) ?? '';
+      const ours = cookies.get(real);
+      if (ours === undefined) throw new Error(`${t.stem}: cookie ${real} was never minted`);
+      headers[name] = `hf-chat=${ours}`;
+    } else headers[name] = value.split(capturedOrigin).join(url);
+  }
+  return headers;
+};
