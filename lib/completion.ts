@@ -3,10 +3,10 @@ import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
 import { createDefaultFetch } from './http/default-fetch';
-import type { Transport } from './http/exchange';
+import type { Transport } from './http/request';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { Message } from './prompt';
-import { deleteConversation$ } from './steps/after-stream';
+import { deleteConversation$ } from './steps/stop';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
 const pipeline$ = (

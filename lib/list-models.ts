@@ -1,8 +1,8 @@
 import { defer, Observable } from 'rxjs';
 import { H2oProtocolError } from './errors';
 import { createDefaultFetch } from './http/default-fetch';
-import { exchange$ } from './http/exchange';
-import { readJsonArray } from './steps/json';
+import { exchange$ } from './http/request';
+import { readJsonArray } from './http/json';
 import { FetchLike, resolveBaseUrl, resolveFetch, resolveHeaders } from './options';
 
 /** A model a server offers. */

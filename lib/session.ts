@@ -1,6 +1,6 @@
 import { defer, map, Observable, switchMap } from 'rxjs';
 import { createDefaultFetch } from './http/default-fetch';
-import type { Transport } from './http/exchange';
+import type { Transport } from './http/request';
 import { defaultModel, modelId } from './models';
 import {
   Dialect,
@@ -13,7 +13,7 @@ import {
 import { H2oInputError } from './errors';
 import { session$ } from './steps/session';
 import { settings$ } from './steps/settings';
-import { chatUiSettings$ } from './dialects/chat-ui-settings';
+import { chatUiSettings$ } from './steps/chat-ui-settings';
 
 /** A server session (its cookie jar inside `fetch`) that completions can share. */
 export interface H2oSession {

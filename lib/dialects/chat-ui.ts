@@ -2,12 +2,12 @@ import { uuidV4 } from '../uuid';
 import { defer, Observable, switchMap } from 'rxjs';
 import { H2oProtocolError } from '../errors';
 import type { CompletionEvent } from '../events';
-import { exchange$, Transport } from '../http/exchange';
+import { exchange$, Transport } from '../http/request';
 import type { ResolvedCompletion } from '../options';
 import { readChatUiUpdate } from '../stream/chat-ui';
-import { conversationPath, sendStop } from '../steps/after-stream';
-import { readJsonObject } from '../steps/json';
-import { chain } from '../steps/step';
+import { conversationPath, sendStop } from '../steps/stop';
+import { readJsonObject } from '../http/json';
+import { chain } from '../steps/chain';
 import { conversation$ } from '../steps/conversation';
 import { tokens$ } from '../steps/tokens';
 

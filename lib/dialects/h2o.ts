@@ -1,13 +1,13 @@
 import { defer, Observable } from 'rxjs';
 import type { CompletionEvent } from '../events';
-import type { Transport } from '../http/exchange';
+import type { Transport } from '../http/request';
 import type { ResolvedCompletion } from '../options';
 import { readTgiEvent } from '../stream/tgi';
-import { conversationPath, sendStop } from '../steps/after-stream';
+import { conversationPath, sendStop } from '../steps/stop';
 import { conversation$ } from '../steps/conversation';
 import { session$ } from '../steps/session';
 import { settings$ } from '../steps/settings';
-import { chain } from '../steps/step';
+import { chain } from '../steps/chain';
 import { tokens$ } from '../steps/tokens';
 
 /** The stream request's body: the provider's defaults, `stream` always true on the wire. */

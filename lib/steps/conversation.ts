@@ -1,8 +1,8 @@
 import type { Observable } from 'rxjs';
 import { H2oProtocolError } from '../errors';
-import { exchange$, Transport } from '../http/exchange';
-import { readJsonObject } from './json';
-import type { StepResult } from './step';
+import { exchange$, Transport } from '../http/request';
+import { readJsonObject } from '../http/json';
+import type { StepResult } from './chain';
 
 /** What the server answered to a new conversation: its id, and the whole JSON answer. */
 export interface NewConversation {

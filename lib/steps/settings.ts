@@ -1,9 +1,9 @@
 import type { Observable } from 'rxjs';
 import { H2oProtocolError } from '../errors';
 import { readText } from '../http/body';
-import { exchange$, Transport } from '../http/exchange';
-import { readJsonObject } from './json';
-import type { StepResult } from './step';
+import { exchange$, Transport } from '../http/request';
+import { readJsonObject } from '../http/json';
+import type { StepResult } from './chain';
 
 /** The settings form exactly as the provider sent it. */
 export const settingsForm = (model: string): string =>

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
 import { H2oProtocolError } from '../errors';
 import type { CompletionEvent } from '../events';
-import { exchange$, Transport } from '../http/exchange';
+import { exchange$, Transport } from '../http/request';
 import { PayloadReader, pumpStream } from '../stream/pump';
 
 /** The stream request of a dialect, and how to read and stop it. */

@@ -1,4 +1,4 @@
-import { parseObject, serverError } from './payload';
+import { parseObject, serverError } from '../protocol-errors';
 import type { StreamSink } from './tgi';
 
 type Update = {

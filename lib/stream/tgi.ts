@@ -1,5 +1,5 @@
 import type { TokenEvent } from '../events';
-import { malformed, parseObject, serverError } from './payload';
+import { malformed, parseObject, serverError } from '../protocol-errors';
 
 /** Where a decoded stream update goes. */
 export interface StreamSink {

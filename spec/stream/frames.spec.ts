@@ -1,4 +1,4 @@
-import { createEventDecoder } from '../../lib/stream/events';
+import { createEventDecoder } from '../../lib/stream/frames';
 
 const payloadsOf = (lines: string[]): string[] => {
   const out: string[] = [];

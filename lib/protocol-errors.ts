@@ -1,4 +1,4 @@
-import { H2oProtocolError } from '../errors';
+import { H2oProtocolError } from './errors';
 
 const excerpt = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 

@@ -1,9 +1,9 @@
-import { uuidV4 } from './uuid';
-import type { H2oSession } from './session';
-import type { Message } from './prompt';
-import { formatPrompt } from './prompt';
-import { H2oInputError } from './errors';
-import { isModelAlias, modelId } from './models';
+import { uuidV4 } from '../uuid';
+import type { H2oSession } from '../session';
+import type { Message } from '../prompt';
+import { formatPrompt } from '../prompt';
+import { H2oInputError } from '../errors';
+import { isModelAlias, modelId } from '../models';
 
 /** The protocol a server speaks: 2023 chat-ui (H2O's) or today's chat-ui. */
 export type Dialect = 'h2o' | 'chat-ui';

@@ -1,6 +1,6 @@
 import { catchError, EMPTY, ignoreElements, Observable, switchMap, timer } from 'rxjs';
 import { readText } from '../http/body';
-import { Answer, exchange$, Transport } from '../http/exchange';
+import { Answer, exchange$, Transport } from '../http/request';
 
 // Reads the (empty) answer to the end, so the connection goes back to the pool.
 const drain = ({ body }: Answer) => readText(body, 0).then(() => undefined);

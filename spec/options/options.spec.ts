@@ -1,7 +1,7 @@
-import { uuidV4 } from '../lib/uuid';
+import { uuidV4 } from '../../lib/uuid';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { completion$, completionEvents$, H2oError, H2oInputError } from '../lib';
-import { resolveCompletion } from '../lib/options';
+import { completion$, completionEvents$, H2oError, H2oInputError } from '../../lib';
+import { resolveCompletion } from '../../lib/options';
 
 const user = [{ role: 'user' as const, content: 'Hi' }];
 

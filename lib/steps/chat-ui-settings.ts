@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import { readText } from '../http/body';
-import { exchange$, Transport } from '../http/exchange';
-import type { StepResult } from '../steps/step';
+import { exchange$, Transport } from '../http/request';
+import type { StepResult } from './chain';
 
 /**
  * `POST /settings` of today's chat-ui: JSON (a form gets 500). Optional for one completion;

@@ -1,6 +1,6 @@
 import { H2oProtocolError, H2oStep } from '../errors';
-import { readText } from '../http/body';
-import type { Answer } from '../http/exchange';
+import { readText } from './body';
+import type { Answer } from './request';
 
 // Generous for any JSON answer of the handshake, small enough that a runaway body cannot
 // exhaust memory.
