@@ -1,4 +1,4 @@
-// The h2o-rx command as a child process (lib/cli.ts run with tsx), against real emulators:
+// The h2o-rx command as a child process (lib/cli/main.ts run with tsx), against real emulators:
 // output on stdout, progress on stderr only on a terminal (checked under a pty with script(1)),
 // quiet when piped, EPIPE, every completion$ option as a flag, exit statuses, the emulator
 // subcommand with faults.
@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { lastValueFrom } from 'rxjs';
-import { parseFault } from '../../lib/cli';
+import { parseFault } from '../../lib/cli/main';
 import { completion$, H2oHttpError } from '../../lib';
 import { startEmulator, type Emulator } from '../../lib/testing';
 
 const repo = resolve(__dirname, '../..');
-const cli = join(repo, 'lib/cli.ts');
+const cli = join(repo, 'lib/cli/main.ts');
 const nodeArgs = ['--import', 'tsx', cli];
 const env = { ...process.env, NO_COLOR: '1' };
 

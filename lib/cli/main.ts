@@ -3,15 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Observable, type Subscription, timeout } from 'rxjs';
-import { completionEvents$ } from './completion';
-import { H2oError } from './errors';
-import type { CompletionEvent } from './events';
-import type { CompletionOptions, Dialect } from './options';
-import type { Message } from './prompt';
-import { h2oRetry } from './retry';
-import { faultKinds, faultSteps } from './testing/faults';
-import { startEmulator } from './testing';
-import type { Emulator, EmulatorFault, EmulatorOptions, EmulatorStep } from './testing';
+import { completionEvents$ } from '../completion';
+import { H2oError } from '../errors';
+import type { CompletionEvent } from '../events';
+import type { CompletionOptions, Dialect } from '../options';
+import type { Message } from '../prompt';
+import { h2oRetry } from '../retry';
+import { faultKinds, faultSteps } from '../testing/faults';
+import { startEmulator } from '../testing';
+import type { Emulator, EmulatorFault, EmulatorOptions, EmulatorStep } from '../testing';
 
 const usage = `h2o-rx: stream a chat completion from a HuggingFace chat-ui server (or H2O's).
 
@@ -201,8 +201,8 @@ const emulatorOptions = (values: Values, defaultPort: number): EmulatorOptions =
 };
 
 const version = (): string => {
-  // lib/cli.ts (run with tsx) and dist/cjs/cli.js sit one and two levels below package.json.
-  for (const up of ['..', '../..']) {
+  // lib/cli/main.ts (run with tsx) and dist/cjs/cli/main.js sit two and three levels below package.json.
+  for (const up of ['../..', '../../..']) {
     const file = join(__dirname, up, 'package.json');
     if (!existsSync(file)) continue;
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
