@@ -5,46 +5,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
-import { parseFault } from '../../lib/cli/main';
 import { completion$, H2oHttpError } from '../../lib';
 import { startEmulator, type Emulator } from '../../lib/testing';
-
-const repo = resolve(__dirname, '../..');
-const cli = join(repo, 'lib/cli/main.ts');
-const nodeArgs = ['--import', 'tsx', cli];
-const env = { ...process.env, NO_COLOR: '1' };
-
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command without blocking this process, whose event loop serves the emulators. */
-const exec = (
-  command: string,
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Result> =>
-  new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: repo, env: options.env ?? env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', fail);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      done({ status, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-
-const run = (args: string[], input?: string) =>
-  exec(process.execPath, [...nodeArgs, ...args], { input });
+import { env, exec, nodeArgs, repo, run } from './command';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -372,24 +337,5 @@ describe('h2o-rx emulator', () => {
     }
     const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
     expect(code).toBe(0);
-  });
-
-  test('fault specs', () => {
-    expect(parseFault('conversation:503x2')).toEqual({
-      step: 'conversation',
-      status: 503,
-      times: 2,
-    });
-    expect(parseFault('stream:drop@3')).toEqual({ step: 'stream', kind: 'drop', afterTokens: 3 });
-    expect(parseFault('session:reset')).toEqual({ step: 'session', kind: 'reset' });
-    expect(parseFault('stream:error-event@0x3')).toEqual({
-      step: 'stream',
-      kind: 'error-event',
-      afterTokens: 0,
-      times: 3,
-    });
-    for (const bad of ['nope:503', 'stream:explode', 'stream', 'stream:50', 'stream:drop@x']) {
-      expect(() => parseFault(bad)).toThrow(/--fault/);
-    }
   });
 });
