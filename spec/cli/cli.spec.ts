@@ -11,6 +11,9 @@ import { completion$, H2oHttpError } from '../../lib';
 import { startEmulator, type Emulator } from '../../lib/testing';
 import { env, exec, nodeArgs, repo, run } from './command';
 
+// Each test starts the command under tsx, several seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 const stripAnsi = (s: string) => s.replace(ansi, '');

@@ -4,6 +4,9 @@
 import { startEmulator, type Emulator } from '../../lib/testing';
 import { run } from './command';
 
+// Each test starts the command under tsx, several seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 let emu: Emulator | undefined;
 afterEach(async () => {
   await emu?.close();
@@ -30,7 +33,7 @@ test('usage errors: a port out of range, a missing --messages file, an empty pro
     expect(result.stderr).toMatch(usageLine);
     expect(result.stderr).toMatch(cases[i][2]);
   });
-}, 60_000);
+});
 
 test('--temperature -1 is a value: the library refuses it as input (exit 1), not the parser', async () => {
   const result = await run(['--emulator', '--temperature', '-1', 'Hi']);

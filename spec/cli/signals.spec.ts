@@ -7,6 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { startEmulator, type Emulator } from '../../lib/testing';
 import { env, nodeArgs, repo } from './command';
 
+// Each test starts the command under tsx, several seconds on a loaded machine.
+jest.setTimeout(60_000);
+
 const long = Array.from({ length: 400 }, (_, i) => ` w${i}`);
 
 let emu: Emulator | undefined;
