@@ -75,7 +75,8 @@ export const streamAnswer = (
       next: (event) => {
         if (json) out(`${JSON.stringify(event)}\n`);
         progress.step(event);
-        if (event.type === 'step' && event.step === 'stream') streaming = true;
+        // A retried attempt starts its steps again: only the latest one's count.
+        if (event.type === 'step') streaming = event.step === 'stream';
         if (event.type === 'token') tokens++;
         if (json) return;
         if (event.type === 'token') out(event.text);
