@@ -31,7 +31,7 @@ execFileSync(
   },
 );
 writeFileSync(join(dist, 'cjs/package.json'), JSON.stringify({ type: 'commonjs' }) + '\n');
-chmodSync(join(dist, 'cjs/cli.js'), 0o755);
+chmodSync(join(dist, 'cjs/cli/main.js'), 0o755);
 
 const common = {
   absWorkingDir: root,
@@ -92,11 +92,10 @@ const explicit = (file, spec) => {
 const copyDeclarations = (from, to) => {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const source = join(from, entry.name);
+    // The command's declarations stay in dist/cjs: nothing imports it.
+    if (source === join(dist, 'cjs/cli')) continue;
     if (entry.isDirectory()) copyDeclarations(source, join(to, entry.name));
-    else if (
-      entry.name.endsWith('.d.ts') &&
-      !(from === join(dist, 'cjs') && entry.name === 'cli.d.ts')
-    ) {
+    else if (entry.name.endsWith('.d.ts')) {
       const text = readFileSync(source, 'utf8').replace(
         /(from\s+|import\s*\(\s*|import\s+)(['"])(\.{1,2}(?:\/[^'"]*)?)\2/g,
         (_, lead, quote, spec) => `${lead}${quote}${explicit(source, spec)}${quote}`,

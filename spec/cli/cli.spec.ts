@@ -1,50 +1,18 @@
-// The h2o-rx command as a child process (lib/cli.ts run with tsx), against real emulators:
+// The h2o-rx command as a child process (lib/cli/main.ts run with tsx), against real emulators:
 // output on stdout, progress on stderr only on a terminal (checked under a pty with script(1)),
 // quiet when piped, EPIPE, every completion$ option as a flag, exit statuses, the emulator
 // subcommand with faults.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
-import { parseFault } from '../../lib/cli';
 import { completion$, H2oHttpError } from '../../lib';
 import { startEmulator, type Emulator } from '../../lib/testing';
+import { env, exec, nodeArgs, repo, run } from './command';
 
-const repo = resolve(__dirname, '../..');
-const cli = join(repo, 'lib/cli.ts');
-const nodeArgs = ['--import', 'tsx', cli];
-const env = { ...process.env, NO_COLOR: '1' };
-
-interface Result {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command without blocking this process, whose event loop serves the emulators. */
-const exec = (
-  command: string,
-  args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Result> =>
-  new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: repo, env: options.env ?? env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', fail);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      done({ status, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
-
-const run = (args: string[], input?: string) =>
-  exec(process.execPath, [...nodeArgs, ...args], { input });
+// Each test starts the command under tsx, several seconds on a loaded machine.
+jest.setTimeout(60_000);
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
@@ -372,24 +340,5 @@ describe('h2o-rx emulator', () => {
     }
     const code = await new Promise<number | null>((done) => child.on('exit', (c) => done(c)));
     expect(code).toBe(0);
-  });
-
-  test('fault specs', () => {
-    expect(parseFault('conversation:503x2')).toEqual({
-      step: 'conversation',
-      status: 503,
-      times: 2,
-    });
-    expect(parseFault('stream:drop@3')).toEqual({ step: 'stream', kind: 'drop', afterTokens: 3 });
-    expect(parseFault('session:reset')).toEqual({ step: 'session', kind: 'reset' });
-    expect(parseFault('stream:error-event@0x3')).toEqual({
-      step: 'stream',
-      kind: 'error-event',
-      afterTokens: 0,
-      times: 3,
-    });
-    for (const bad of ['nope:503', 'stream:explode', 'stream', 'stream:50', 'stream:drop@x']) {
-      expect(() => parseFault(bad)).toThrow(/--fault/);
-    }
   });
 });

@@ -260,7 +260,7 @@ test('the h2o-rx bin runs with npx against the embedded emulator', () => {
   expect(run.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn'))).toEqual([]);
   expect(run.stdout).toBe('Hello! You said: Hi\n');
   expect(run.status).toBe(0);
-  const direct = node('node_modules/h2o-rx/dist/cjs/cli.js', ['--emulator', 'Hello']);
+  const direct = node('node_modules/h2o-rx/dist/cjs/cli/main.js', ['--emulator', 'Hello']);
   expect(direct).toBe('Hello! You said: Hello\n');
 });
 
@@ -298,7 +298,7 @@ test('the tarball holds the builds and no sources or tests', () => {
     expect.arrayContaining([
       'dist/cjs/index.js',
       'dist/cjs/index.d.ts',
-      'dist/cjs/cli.js',
+      'dist/cjs/cli/main.js',
       'dist/esm/index.js',
       'dist/esm/index.d.ts',
       'dist/esm/testing/index.js',

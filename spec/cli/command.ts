@@ -1,0 +1,42 @@
+// Runs the h2o-rx command (lib/cli/main.ts under tsx) as a child process, for the CLI specs.
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+/** The repository root: the command's working directory. */
+export const repo = resolve(__dirname, '../..');
+/** Node's arguments that run the command from source. */
+export const nodeArgs = ['--import', 'tsx', join(repo, 'lib/cli/main.ts')];
+/** The environment the command runs in: no colours. */
+export const env = { ...process.env, NO_COLOR: '1' };
+
+/** What a finished command left. */
+export interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command without blocking this process, whose event loop serves the emulators. */
+export const exec = (
+  command: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Result> =>
+  new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: repo, env: options.env ?? env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', fail);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done({ status, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+
+/** Runs `h2o-rx ARGS` with `input` on its stdin. */
+export const run = (args: string[], input?: string) =>
+  exec(process.execPath, [...nodeArgs, ...args], { input });
