@@ -5,6 +5,7 @@ import type { CompletionEvent } from './events';
 import { createDefaultFetch } from './http/default-fetch';
 import type { Transport } from './http/exchange';
 import { CompletionOptions, resolveCompletion } from './options';
+import type { ModelId } from './models';
 import type { Message } from './prompt';
 import { deleteConversation$ } from './steps/after-stream';
 
@@ -47,7 +48,7 @@ const isStreamed = (options: CompletionOptions | undefined) =>
  *   .subscribe((e) => e.type === 'step' && console.log(e.step, e.ms));
  */
 export const completionEvents$ = (
-  model: string,
+  model: ModelId,
   messages: readonly Message[],
   options?: CompletionOptions,
 ): Observable<CompletionEvent> => {
@@ -97,7 +98,7 @@ const wholeText = (source: Observable<CompletionEvent>): Observable<string> =>
  *   .subscribe((token) => process.stdout.write(token));
  */
 export const completion$ = (
-  model: string,
+  model: ModelId,
   messages: readonly Message[],
   options?: CompletionOptions,
 ): Observable<string> => {

@@ -1,6 +1,6 @@
 import { defer, MonoTypeOperatorFunction, Observable, retry, tap, throwError, timer } from 'rxjs';
 import { TimeoutError } from 'rxjs';
-import { H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
+import { H2oError, H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
 
 const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -14,8 +14,17 @@ const isTimeout = (err: unknown) =>
 /**
  * True when running the whole completion again may succeed: network failures, a stream that
  * stopped short, RxJS's `TimeoutError`, and HTTP 408, 425, 429, 500, 502, 503, 504.
+ *
+ * A type guard: where it is true, `err` is an `H2oError` or a `TimeoutError`. (Where it is
+ * false, nothing is known: a 404 is an `H2oError` too.)
+ *
+ * @example
+ * catchError((err) => {
+ *   if (isRetryable(err)) return of(`try again (${err.name}: ${err.message})`);
+ *   throw err;
+ * });
  */
-export const isRetryable = (err: unknown): boolean => {
+export const isRetryable = (err: unknown): err is H2oError | TimeoutError => {
   if (err instanceof H2oNetworkError || isTimeout(err)) return true;
   if (err instanceof H2oProtocolError) return err.reason === 'truncated';
   if (err instanceof H2oHttpError) {

@@ -2,6 +2,7 @@ import { defer, map, Observable, switchMap } from 'rxjs';
 import { createDefaultFetch } from './http/default-fetch';
 import type { Transport } from './http/exchange';
 import { defaultModel, modelId } from './models';
+import type { ModelId } from './models';
 import {
   Dialect,
   FetchLike,
@@ -38,7 +39,7 @@ export interface SessionOptions {
   /** The server's protocol (default `'h2o'`). */
   dialect?: Dialect;
   /** The model to choose in the settings (default `falcon-40b`). */
-  model?: string;
+  model?: ModelId;
 }
 
 /**
