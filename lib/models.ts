@@ -17,7 +17,6 @@ export type ModelAlias = keyof typeof models;
  * const model: ModelId = 'falcon-40b'; // suggested
  * const other: ModelId = 'h2oai/h2ogpt-oasst1-512-12b'; // any id still type-checks
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export type ModelId = ModelAlias | (string & {});
 
 /** The alias used when a caller names none (openSession's `activeModel`). */
