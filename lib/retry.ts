@@ -1,4 +1,5 @@
-import { defer, MonoTypeOperatorFunction, Observable, retry, tap, throwError, timer } from 'rxjs';
+import { asyncScheduler, defer, MonoTypeOperatorFunction, Observable, retry, tap } from 'rxjs';
+import { SchedulerLike, throwError, timer } from 'rxjs';
 import { TimeoutError } from 'rxjs';
 import { H2oError, H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
 
@@ -39,25 +40,39 @@ export interface H2oRetryOptions {
   count: number;
   /** The first backoff, in ms (default 500); it doubles each retry. */
   baseMs?: number;
-  /** The longest backoff, in ms (default 30,000). `Retry-After` may ask for more. */
+  /**
+   * The longest wait, in ms (default 30,000). A `Retry-After` that asks for more is not
+   * waited for: the error is passed on at once.
+   */
   maxMs?: number;
+  /**
+   * Where the waits run (default `asyncScheduler`); a `TestScheduler` drives them in virtual
+   * time.
+   */
+  scheduler?: SchedulerLike;
 }
 
+// setTimeout's delay is a signed 32-bit number: anything longer fires at once (with a
+// TimeoutOverflowWarning in Node).
+const maxTimerMs = 2 ** 31 - 1;
+
+const askedMs = (err: unknown): number =>
+  err instanceof H2oHttpError ? (err.retryAfterMs ?? 0) : 0;
+
 /**
- * How long to wait before retry number `attempt` (1-based): exponential backoff with
- * "equal jitter" (half fixed, half random) capped at `maxMs`, and never less than the
- * server's `Retry-After`.
+ * How long to wait before retry number `attempt` (1-based), in whole milliseconds:
+ * exponential backoff with "equal jitter" (half fixed, half random) capped at `maxMs`, never
+ * less than the server's `Retry-After`, and never more than a timer can hold (2^31 - 1 ms).
  */
 export const retryDelayMs = (
   attempt: number,
   err: unknown,
-  { baseMs = 500, maxMs = 30_000 }: Omit<H2oRetryOptions, 'count'> = {},
+  { baseMs = 500, maxMs = 30_000 }: Omit<H2oRetryOptions, 'count' | 'scheduler'> = {},
   random: () => number = Math.random,
 ): number => {
   const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
   const backoff = ceiling / 2 + (random() * ceiling) / 2;
-  const asked = err instanceof H2oHttpError ? (err.retryAfterMs ?? 0) : 0;
-  return Math.max(backoff, asked);
+  return Math.min(maxTimerMs, Math.ceil(Math.max(backoff, askedMs(err))));
 };
 
 // Step events say nothing the user could see twice; tokens, text and `done` do.
@@ -65,16 +80,28 @@ const isOutput = (value: unknown): boolean =>
   !(typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'step');
 
 const checkCount = (options: H2oRetryOptions): void => {
-  const { count, baseMs = 500, maxMs = 30_000 } = options ?? ({} as H2oRetryOptions);
+  const { count, baseMs = 500, maxMs = 30_000, scheduler } = options ?? ({} as H2oRetryOptions);
   const bad = [count, baseMs, maxMs].some((n) => typeof n !== 'number' || !(n >= 0));
-  if (bad || !Number.isInteger(count)) {
-    throw new TypeError('h2oRetry needs { count: integer >= 0, baseMs?: >= 0, maxMs?: >= 0 }');
+  const badScheduler =
+    scheduler !== undefined &&
+    (typeof scheduler?.schedule !== 'function' || typeof scheduler?.now !== 'function');
+  if (bad || badScheduler || !Number.isInteger(count)) {
+    throw new TypeError(
+      'h2oRetry needs { count: integer >= 0, baseMs?: >= 0, maxMs?: >= 0, scheduler?: SchedulerLike }',
+    );
   }
 };
 
+// Waiting longer than maxMs is not what the caller asked for: a server that wants that is
+// answered with its own error.
+const asksTooMuch = (err: unknown, { maxMs = 30_000 }: H2oRetryOptions): boolean =>
+  askedMs(err) > maxMs;
+
 /**
  * Resubscribes (a whole new handshake) on retryable errors, with backoff and jitter, unless
- * the failed attempt already emitted output the user would then see twice.
+ * the failed attempt already emitted output the user would then see twice, or the server's
+ * `Retry-After` asks for a wait longer than `maxMs` (that error is passed on at once). Waits
+ * run on `options.scheduler`, so `TestScheduler.run` drives them in virtual time.
  *
  * @example
  * completion$('falcon-40b', messages, { baseUrl })
@@ -98,9 +125,9 @@ export const h2oRetry = <T>(options: H2oRetryOptions): MonoTypeOperatorFunction<
         retry({
           count: options.count,
           delay: (err, n) =>
-            emitted || !isRetryable(err)
+            emitted || !isRetryable(err) || asksTooMuch(err, options)
               ? throwError(() => err)
-              : timer(retryDelayMs(n, err, options)),
+              : timer(retryDelayMs(n, err, options), options.scheduler ?? asyncScheduler),
         }),
       );
     });
