@@ -7,6 +7,7 @@ import type { Transport } from './http/exchange';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { ModelId } from './models';
 import type { Message } from './prompt';
+import { takeUntilAborted } from './signal';
 import { deleteConversation$ } from './steps/after-stream';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
@@ -53,7 +54,8 @@ export const completionEvents$ = (
   options?: CompletionOptions,
 ): Observable<CompletionEvent> => {
   const events$ = pipeline$(model, messages, options);
-  return isStreamed(options) ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
+  const shaped$ = isStreamed(options) ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
+  return shaped$.pipe(takeUntilAborted(options?.signal));
 };
 
 // One operator instead of filter + map: it runs once per token.
@@ -103,5 +105,6 @@ export const completion$ = (
   options?: CompletionOptions,
 ): Observable<string> => {
   const events$ = pipeline$(model, messages, options);
-  return isStreamed(options) ? tokenTexts(events$) : wholeText(events$);
+  const texts$ = isStreamed(options) ? tokenTexts(events$) : wholeText(events$);
+  return texts$.pipe(takeUntilAborted(options?.signal));
 };

@@ -3,7 +3,8 @@ import { H2oProtocolError } from './errors';
 import { createDefaultFetch } from './http/default-fetch';
 import { exchange$ } from './http/exchange';
 import { readJsonArray } from './steps/json';
-import { FetchLike, resolveBaseUrl, resolveFetch, resolveHeaders } from './options';
+import { FetchLike, resolveBaseUrl, resolveFetch, resolveHeaders, resolveSignal } from './options';
+import { takeUntilAborted } from './signal';
 
 /** A model a server offers. */
 export interface ModelInfo {
@@ -21,6 +22,8 @@ export interface ListModelsOptions {
   fetch?: FetchLike;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Aborting it ends the listing as `takeUntil` would (the request aborted). */
+  signal?: AbortSignal;
 }
 
 const toModel = (entry: unknown): ModelInfo | undefined => {
@@ -40,8 +43,12 @@ const toModel = (entry: unknown): ModelInfo | undefined => {
  * listModels$({ baseUrl }).subscribe((list) => console.log(list.map((m) => m.id)));
  */
 export const listModels$ = (options: ListModelsOptions = {}): Observable<ModelInfo[]> =>
+  listing$(options).pipe(takeUntilAborted(options?.signal));
+
+const listing$ = (options: ListModelsOptions): Observable<ModelInfo[]> =>
   defer(() => {
     const { baseUrl } = resolveBaseUrl(options.baseUrl);
+    resolveSignal(options.signal);
     const fetch = resolveFetch(options.fetch) ?? createDefaultFetch();
     return exchange$<ModelInfo[]>(
       { fetch, baseUrl, headers: resolveHeaders(options.headers) },

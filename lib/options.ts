@@ -4,6 +4,7 @@ import type { Message } from './prompt';
 import { formatPrompt } from './prompt';
 import { H2oInputError } from './errors';
 import { isModelAlias, modelId } from './models';
+import { isAbortSignalLike } from './signal';
 
 /** The protocol a server speaks: 2023 chat-ui (H2O's) or today's chat-ui. */
 export type Dialect = 'h2o' | 'chat-ui';
@@ -53,6 +54,11 @@ export interface CompletionOptions {
   deleteAfter?: boolean;
   /** Allow the model's control tokens inside message content (default false). */
   allowControlTokens?: boolean;
+  /**
+   * Aborting it ends the completion as `takeUntil` would: requests aborted, stop-generating
+   * sent while streaming, the Observable completes without an error.
+   */
+  signal?: AbortSignal;
 }
 
 /** Everything a dialect pipeline needs, validated and with defaults applied. */
@@ -162,6 +168,10 @@ export const resolveHeaders = (
   return value;
 };
 
+/** Checks that `signal`, if given, can be listened to like an `AbortSignal`. */
+export const resolveSignal = (signal: unknown): void =>
+  check(signal === undefined || isAbortSignalLike(signal), 'signal must be an AbortSignal');
+
 /** The fetch given, checked to be a function. */
 export const resolveFetch = (value: FetchLike | undefined): FetchLike | undefined => {
   check(value === undefined || typeof value === 'function', 'fetch must be a function');
@@ -220,6 +230,7 @@ export const resolveCompletion = (
     session === undefined || (isRecord(session) && typeof session.fetch === 'function'),
     'session must come from openSession()',
   );
+  resolveSignal(options.signal);
   return {
     baseUrl,
     origin,

@@ -10,7 +10,9 @@ import {
   resolveDialect,
   resolveFetch,
   resolveHeaders,
+  resolveSignal,
 } from './options';
+import { takeUntilAborted } from './signal';
 import { H2oInputError } from './errors';
 import { session$ } from './steps/session';
 import { settings$ } from './steps/settings';
@@ -40,6 +42,8 @@ export interface SessionOptions {
   dialect?: Dialect;
   /** The model to choose in the settings (default `falcon-40b`). */
   model?: ModelId;
+  /** Aborting it ends the session's opening as `takeUntil` would (requests aborted). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -52,12 +56,16 @@ export interface SessionOptions {
  * session$.pipe(switchMap((session) => completion$('falcon-40b', messages, { session })));
  */
 export const openSession = (options: SessionOptions = {}): Observable<H2oSession> =>
+  opening$(options).pipe(takeUntilAborted(options?.signal));
+
+const opening$ = (options: SessionOptions): Observable<H2oSession> =>
   defer(() => {
     if (typeof options !== 'object' || options === null) {
       throw new H2oInputError('options must be an object');
     }
     const { baseUrl, origin } = resolveBaseUrl(options.baseUrl);
     const dialect = resolveDialect(options.dialect);
+    resolveSignal(options.signal);
     const name = options.model ?? defaultModel;
     if (typeof name !== 'string' || name.trim() === '') {
       throw new H2oInputError('model must be a non-empty string');
