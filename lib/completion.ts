@@ -3,7 +3,9 @@ import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
 import { CompletionOptions, resolveCompletion } from './options';
+import type { ModelId } from './models';
 import type { Message } from './prompt';
+import { takeUntilAborted } from './signal';
 import { deleteConversation$ } from './steps/delete';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
@@ -42,12 +44,13 @@ const isStreamed = (options: CompletionOptions | undefined) =>
  *   .subscribe((e) => e.type === 'step' && console.log(e.step, e.ms));
  */
 export const completionEvents$ = (
-  model: string,
+  model: ModelId,
   messages: readonly Message[],
   options?: CompletionOptions,
 ): Observable<CompletionEvent> => {
   const events$ = pipeline$(model, messages, options);
-  return isStreamed(options) ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
+  const shaped$ = isStreamed(options) ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
+  return shaped$.pipe(takeUntilAborted(options?.signal));
 };
 
 // One operator instead of filter + map: it runs once per token.
@@ -92,10 +95,11 @@ const wholeText = (source: Observable<CompletionEvent>): Observable<string> =>
  *   .subscribe((token) => process.stdout.write(token));
  */
 export const completion$ = (
-  model: string,
+  model: ModelId,
   messages: readonly Message[],
   options?: CompletionOptions,
 ): Observable<string> => {
   const events$ = pipeline$(model, messages, options);
-  return isStreamed(options) ? tokenTexts(events$) : wholeText(events$);
+  const texts$ = isStreamed(options) ? tokenTexts(events$) : wholeText(events$);
+  return texts$.pipe(takeUntilAborted(options?.signal));
 };

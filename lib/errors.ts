@@ -22,7 +22,14 @@ const hasKind = (value: unknown, kind: string): boolean =>
   Array.isArray((value as Branded)[brand]) &&
   ((value as Branded)[brand] as readonly string[]).includes(kind);
 
-/** Base class of every error h2o-rx emits; `step` says where it happened. */
+/**
+ * Base class of every error h2o-rx emits; `step` says where it happened.
+ *
+ * @example
+ * completion$('falcon-40b', messages, { baseUrl }).subscribe({
+ *   error: (err) => err instanceof H2oError && console.error(`${err.name} at ${err.step}`),
+ * });
+ */
 export class H2oError extends Error {
   /** The step that failed. */
   readonly step: H2oStep;
@@ -47,7 +54,14 @@ export class H2oError extends Error {
   }
 }
 
-/** Bad model, messages or options, refused before any request is made. */
+/**
+ * Bad model, messages or options, refused before any request is made.
+ *
+ * @example
+ * completion$('falcon-40b', []).subscribe({
+ *   error: (err) => err instanceof H2oInputError && console.error(err.message), // messages must be a non-empty array
+ * });
+ */
 export class H2oInputError extends H2oError {
   static override readonly kind: string = 'H2oInputError';
 
@@ -56,7 +70,15 @@ export class H2oInputError extends H2oError {
   }
 }
 
-/** The server answered with a non-2xx status. */
+/**
+ * The server answered with a non-2xx status.
+ *
+ * @example
+ * catchError((err) => {
+ *   if (err instanceof H2oHttpError && err.status === 429) return of(`busy: ${err.retryAfterMs} ms`);
+ *   throw err;
+ * });
+ */
 export class H2oHttpError extends H2oError {
   static override readonly kind: string = 'H2oHttpError';
 
@@ -82,7 +104,17 @@ export class H2oHttpError extends H2oError {
   }
 }
 
-/** A response that breaks the protocol: see `reason` and `detail`. */
+/**
+ * A response that breaks the protocol: see `reason` and `detail`.
+ *
+ * @example
+ * catchError((err) => {
+ *   if (err instanceof H2oProtocolError && err.reason === 'server-error') {
+ *     return of(`the model failed: ${err.errorType ?? err.detail}`);
+ *   }
+ *   throw err;
+ * });
+ */
 export class H2oProtocolError extends H2oError {
   static override readonly kind: string = 'H2oProtocolError';
 
@@ -110,7 +142,15 @@ export class H2oProtocolError extends H2oError {
   }
 }
 
-/** The connection failed, or was reset mid-body; `cause` holds the underlying error. */
+/**
+ * The connection failed, or was reset mid-body; `cause` holds the underlying error.
+ *
+ * @example
+ * catchError((err) => {
+ *   if (err instanceof H2oNetworkError) return of(`offline? ${String(err.cause)}`);
+ *   throw err;
+ * });
+ */
 export class H2oNetworkError extends H2oError {
   static override readonly kind: string = 'H2oNetworkError';
 

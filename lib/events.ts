@@ -34,5 +34,14 @@ export interface DoneEvent {
   conversationId: string;
 }
 
-/** Everything `completionEvents$` emits. */
+/**
+ * Everything `completionEvents$` emits: narrow on `type`.
+ *
+ * @example
+ * completionEvents$('falcon-40b', messages, { baseUrl }).subscribe((e: CompletionEvent) => {
+ *   if (e.type === 'step') console.error(`${e.step} ${e.ms} ms`);
+ *   else if (e.type === 'token') process.stdout.write(e.text);
+ *   else console.log(`\n${e.tokens} tokens in conversation ${e.conversationId}`);
+ * });
+ */
 export type CompletionEvent = StepEvent | TokenEvent | DoneEvent;

@@ -5,7 +5,7 @@ export type { H2oProtocolReason, H2oStep } from './errors';
 export { listModels$ } from './list-models';
 export type { ListModelsOptions, ModelInfo } from './list-models';
 export { defaultModel, models, modelId } from './models';
-export type { ModelAlias } from './models';
+export type { ModelAlias, ModelId } from './models';
 export { defaultBaseUrl, defaultEndToken } from './options';
 export type { CompletionOptions, Dialect } from './options';
 export type { FetchLike } from './http/transport';

@@ -2,8 +2,9 @@ import { defer, Observable } from 'rxjs';
 import { readJsonArray } from './http/json';
 import { exchange$ } from './http/request';
 import { FetchLike, resolveTransport } from './http/transport';
-import { resolveBaseUrl, resolveFetch, resolveHeaders } from './options';
+import { resolveBaseUrl, resolveFetch, resolveHeaders, resolveSignal } from './options';
 import { unexpectedResponse } from './protocol-errors';
+import { takeUntilAborted } from './signal';
 
 /** A model a server offers. */
 export interface ModelInfo {
@@ -21,6 +22,8 @@ export interface ListModelsOptions {
   fetch?: FetchLike;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** Aborting it ends the listing as `takeUntil` would (the request aborted). */
+  signal?: AbortSignal;
 }
 
 const toModel = (entry: unknown): ModelInfo | undefined => {
@@ -40,8 +43,12 @@ const toModel = (entry: unknown): ModelInfo | undefined => {
  * listModels$({ baseUrl }).subscribe((list) => console.log(list.map((m) => m.id)));
  */
 export const listModels$ = (options: ListModelsOptions = {}): Observable<ModelInfo[]> =>
+  listing$(options).pipe(takeUntilAborted(options?.signal));
+
+const listing$ = (options: ListModelsOptions): Observable<ModelInfo[]> =>
   defer(() => {
     const { baseUrl } = resolveBaseUrl(options.baseUrl);
+    resolveSignal(options.signal);
     const headers = resolveHeaders(options.headers);
     return exchange$<ModelInfo[]>(resolveTransport(baseUrl, headers, resolveFetch(options.fetch)), {
       step: 'session',

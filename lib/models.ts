@@ -8,6 +8,17 @@ export const models = {
 /** One of the short model names in {@link models}. */
 export type ModelAlias = keyof typeof models;
 
+/**
+ * A model as `completion$` and `openSession` take it: one of the aliases, which editors
+ * suggest, or any other id as a string (a full id containing `/`, or in dialect `chat-ui` the
+ * server's own id such as `llama3`). `string & {}` keeps the aliases from being widened away.
+ *
+ * @example
+ * const model: ModelId = 'falcon-40b'; // suggested
+ * const other: ModelId = 'h2oai/h2ogpt-oasst1-512-12b'; // any id still type-checks
+ */
+export type ModelId = ModelAlias | (string & {});
+
 /** The alias used when a caller names none (openSession's `activeModel`). */
 export const defaultModel: ModelAlias = 'falcon-40b';
 

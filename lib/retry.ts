@@ -1,6 +1,7 @@
-import { defer, MonoTypeOperatorFunction, Observable, retry, tap, throwError, timer } from 'rxjs';
+import { asyncScheduler, defer, MonoTypeOperatorFunction, Observable, retry, tap } from 'rxjs';
+import { SchedulerLike, throwError, timer } from 'rxjs';
 import { TimeoutError } from 'rxjs';
-import { H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
+import { H2oError, H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
 
 const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -14,8 +15,17 @@ const isTimeout = (err: unknown) =>
 /**
  * True when running the whole completion again may succeed: network failures, a stream that
  * stopped short, RxJS's `TimeoutError`, and HTTP 408, 425, 429, 500, 502, 503, 504.
+ *
+ * A type guard: where it is true, `err` is an `H2oError` or a `TimeoutError`. (Where it is
+ * false, nothing is known: a 404 is an `H2oError` too.)
+ *
+ * @example
+ * catchError((err) => {
+ *   if (isRetryable(err)) return of(`try again (${err.name}: ${err.message})`);
+ *   throw err;
+ * });
  */
-export const isRetryable = (err: unknown): boolean => {
+export const isRetryable = (err: unknown): err is H2oError | TimeoutError => {
   if (err instanceof H2oNetworkError || isTimeout(err)) return true;
   if (err instanceof H2oProtocolError) return err.reason === 'truncated';
   if (err instanceof H2oHttpError) {
@@ -30,25 +40,39 @@ export interface H2oRetryOptions {
   count: number;
   /** The first backoff, in ms (default 500); it doubles each retry. */
   baseMs?: number;
-  /** The longest backoff, in ms (default 30,000). `Retry-After` may ask for more. */
+  /**
+   * The longest wait, in ms (default 30,000). A `Retry-After` that asks for more is not
+   * waited for: the error is passed on at once.
+   */
   maxMs?: number;
+  /**
+   * Where the waits run (default `asyncScheduler`); a `TestScheduler` drives them in virtual
+   * time.
+   */
+  scheduler?: SchedulerLike;
 }
 
+// setTimeout's delay is a signed 32-bit number: anything longer fires at once (with a
+// TimeoutOverflowWarning in Node).
+const maxTimerMs = 2 ** 31 - 1;
+
+const askedMs = (err: unknown): number =>
+  err instanceof H2oHttpError ? (err.retryAfterMs ?? 0) : 0;
+
 /**
- * How long to wait before retry number `attempt` (1-based): exponential backoff with
- * "equal jitter" (half fixed, half random) capped at `maxMs`, and never less than the
- * server's `Retry-After`.
+ * How long to wait before retry number `attempt` (1-based), in whole milliseconds:
+ * exponential backoff with "equal jitter" (half fixed, half random) capped at `maxMs`, never
+ * less than the server's `Retry-After`, and never more than a timer can hold (2^31 - 1 ms).
  */
 export const retryDelayMs = (
   attempt: number,
   err: unknown,
-  { baseMs = 500, maxMs = 30_000 }: Omit<H2oRetryOptions, 'count'> = {},
+  { baseMs = 500, maxMs = 30_000 }: Omit<H2oRetryOptions, 'count' | 'scheduler'> = {},
   random: () => number = Math.random,
 ): number => {
   const ceiling = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
   const backoff = ceiling / 2 + (random() * ceiling) / 2;
-  const asked = err instanceof H2oHttpError ? (err.retryAfterMs ?? 0) : 0;
-  return Math.max(backoff, asked);
+  return Math.min(maxTimerMs, Math.ceil(Math.max(backoff, askedMs(err))));
 };
 
 // Step events say nothing the user could see twice; tokens, text and `done` do.
@@ -56,16 +80,28 @@ const isOutput = (value: unknown): boolean =>
   !(typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'step');
 
 const checkCount = (options: H2oRetryOptions): void => {
-  const { count, baseMs = 500, maxMs = 30_000 } = options ?? ({} as H2oRetryOptions);
+  const { count, baseMs = 500, maxMs = 30_000, scheduler } = options ?? ({} as H2oRetryOptions);
   const bad = [count, baseMs, maxMs].some((n) => typeof n !== 'number' || !(n >= 0));
-  if (bad || !Number.isInteger(count)) {
-    throw new TypeError('h2oRetry needs { count: integer >= 0, baseMs?: >= 0, maxMs?: >= 0 }');
+  const badScheduler =
+    scheduler !== undefined &&
+    (typeof scheduler?.schedule !== 'function' || typeof scheduler?.now !== 'function');
+  if (bad || badScheduler || !Number.isInteger(count)) {
+    throw new TypeError(
+      'h2oRetry needs { count: integer >= 0, baseMs?: >= 0, maxMs?: >= 0, scheduler?: SchedulerLike }',
+    );
   }
 };
 
+// Waiting longer than maxMs is not what the caller asked for: a server that wants that is
+// answered with its own error.
+const asksTooMuch = (err: unknown, { maxMs = 30_000 }: H2oRetryOptions): boolean =>
+  askedMs(err) > maxMs;
+
 /**
  * Resubscribes (a whole new handshake) on retryable errors, with backoff and jitter, unless
- * the failed attempt already emitted output the user would then see twice.
+ * the failed attempt already emitted output the user would then see twice, or the server's
+ * `Retry-After` asks for a wait longer than `maxMs` (that error is passed on at once). Waits
+ * run on `options.scheduler`, so `TestScheduler.run` drives them in virtual time.
  *
  * @example
  * completion$('falcon-40b', messages, { baseUrl })
@@ -89,9 +125,9 @@ export const h2oRetry = <T>(options: H2oRetryOptions): MonoTypeOperatorFunction<
         retry({
           count: options.count,
           delay: (err, n) =>
-            emitted || !isRetryable(err)
+            emitted || !isRetryable(err) || asksTooMuch(err, options)
               ? throwError(() => err)
-              : timer(retryDelayMs(n, err, options)),
+              : timer(retryDelayMs(n, err, options), options.scheduler ?? asyncScheduler),
         }),
       );
     });

@@ -2,6 +2,7 @@ import { concat, defer, ignoreElements, Observable, of } from 'rxjs';
 import { chatUiSession$ } from './dialects/chat-ui';
 import { h2oSession$ } from './dialects/h2o';
 import { H2oSession, resolveSession, SessionOptions } from './options';
+import { takeUntilAborted } from './signal';
 
 export type { H2oSession, SessionOptions } from './options';
 
@@ -15,6 +16,9 @@ export type { H2oSession, SessionOptions } from './options';
  * session$.pipe(switchMap((session) => completion$('falcon-40b', messages, { session })));
  */
 export const openSession = (options: SessionOptions = {}): Observable<H2oSession> =>
+  opening$(options).pipe(takeUntilAborted(options?.signal));
+
+const opening$ = (options: SessionOptions): Observable<H2oSession> =>
   defer(() => {
     const { session, origin, transport, settingsBody } = resolveSession(options);
     const opened$ =

@@ -1,5 +1,6 @@
 import { H2oInputError } from '../errors';
 import type { FetchLike } from '../http/fetch-like';
+import { isAbortSignalLike } from '../signal';
 import { uuidV4 } from '../uuid';
 import type { Dialect } from './types';
 
@@ -99,6 +100,10 @@ export const resolveHeaders = (
   }
   return value;
 };
+
+/** Checks that `signal`, if given, can be listened to like an `AbortSignal`. */
+export const resolveSignal = (signal: unknown): void =>
+  check(signal === undefined || isAbortSignalLike(signal), 'signal must be an AbortSignal');
 
 /** The fetch given, checked to be a function. */
 export const resolveFetch = (value: FetchLike | undefined): FetchLike | undefined => {

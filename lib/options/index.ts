@@ -1,4 +1,10 @@
-export { defaultBaseUrl, resolveBaseUrl, resolveFetch, resolveHeaders } from './checks';
+export {
+  defaultBaseUrl,
+  resolveBaseUrl,
+  resolveFetch,
+  resolveHeaders,
+  resolveSignal,
+} from './checks';
 export { defaultEndToken, resolveCompletion, resolveSession } from './resolve';
 export type {
   CompletionOptions,

@@ -15,6 +15,7 @@ import {
   resolveDialect,
   resolveFetch,
   resolveHeaders,
+  resolveSignal,
   uuidOption,
 } from './checks';
 import type {
@@ -145,6 +146,7 @@ export const resolveCompletion = (
   const parameters = resolveParameters(options, dialect);
   const endToken = options.endToken ?? defaultEndToken;
   check(typeof endToken === 'string' && endToken !== '', 'endToken must be a non-empty string');
+  resolveSignal(options.signal);
   const headers = resolveHeaders(options.headers);
   const fetch = session?.fetch ?? resolveFetch(options.fetch);
   const id = uuidOption('id', options.id);
@@ -179,6 +181,7 @@ export const resolveSession = (options: SessionOptions = {}): ResolvedSession =>
   check(isRecord(options), 'options must be an object');
   const { baseUrl, origin } = resolveBaseUrl(options.baseUrl);
   const dialect = resolveDialect(options.dialect);
+  resolveSignal(options.signal);
   const name = options.model ?? defaultModel;
   check(typeof name === 'string' && name.trim() !== '', 'model must be a non-empty string');
   const model = modelId(name);

@@ -1,5 +1,6 @@
 import type { FetchLike } from '../http/fetch-like';
 import type { Transport, WireBody } from '../http/transport';
+import type { ModelId } from '../models';
 import type { Message } from '../prompt';
 
 /** The protocol a server speaks: 2023 chat-ui (H2O's) or today's chat-ui. */
@@ -28,51 +29,122 @@ export interface SessionOptions {
   /** The server's protocol (default `'h2o'`). */
   dialect?: Dialect;
   /** The model to choose in the settings (default `falcon-40b`). */
-  model?: string;
+  model?: ModelId;
+  /** Aborting it ends the session's opening as `takeUntil` would (requests aborted). */
+  signal?: AbortSignal;
 }
 
-/** Options of `completion$` and `completionEvents$`; all optional. */
+/**
+ * Options of `completion$` and `completionEvents$`; all optional. Each says which dialect
+ * uses it: `h2o` (2023 chat-ui in front of TGI), `chat-ui` (today's), or both.
+ */
 export interface CompletionOptions {
-  /** The chat server (default `https://gpt-gm.h2o.ai`). */
+  /**
+   * The chat server (default `https://gpt-gm.h2o.ai`).
+   * Dialects: both.
+   */
   baseUrl?: string;
-  /** The fetch to use; default: cross-fetch with a fresh cookie jar (Node), global fetch (browser). */
+  /**
+   * The fetch to use; default: cross-fetch with a fresh cookie jar (Node), global fetch (browser).
+   * Dialects: both.
+   */
   fetch?: FetchLike;
-  /** Sampling temperature, finite and > 0 (default 0.4). */
+  /**
+   * Sampling temperature, finite and > 0 (default 0.4).
+   * Dialect: `h2o` only (dialect `chat-ui` servers choose their own).
+   */
   temperature?: number;
-  /** Input truncation in tokens, a positive integer (default 2048). */
+  /**
+   * Input truncation in tokens, a positive integer (default 2048).
+   * Dialect: `h2o` only (dialect `chat-ui` servers choose their own).
+   */
   truncate?: number;
-  /** Most tokens to generate, a positive integer (default 1024). */
+  /**
+   * Most tokens to generate, a positive integer (default 1024).
+   * Dialect: `h2o` only (dialect `chat-ui` servers choose their own).
+   */
   maxNewTokens?: number;
-  /** Sample rather than decode greedily (default true). */
+  /**
+   * Sample rather than decode greedily (default true).
+   * Dialect: `h2o` only (dialect `chat-ui` servers choose their own).
+   */
   doSample?: boolean;
-  /** Repetition penalty, finite and > 0 (default 1.2). */
+  /**
+   * Repetition penalty, finite and > 0 (default 1.2).
+   * Dialect: `h2o` only (dialect `chat-ui` servers choose their own).
+   */
   repetitionPenalty?: number;
-  /** Have the server echo the prompt before the answer (default false). */
+  /**
+   * Have the server echo the prompt before the answer (default false).
+   * Dialect: `h2o` only (dialect `chat-ui` servers choose their own).
+   */
   returnFullText?: boolean;
-  /** `options.id` of the stream request, a UUID (default: a fresh v4). */
+  /**
+   * `options.id` of the stream request, a UUID (default: a fresh v4).
+   * Dialect: `h2o` only.
+   */
   id?: string;
-  /** `options.response_id` of the stream request, a UUID (default: a fresh v4). */
+  /**
+   * `options.response_id` of the stream request, a UUID (default: a fresh v4).
+   * Dialect: `h2o` only.
+   */
   responseId?: string;
-  /** The token that ends the answer (default `<|endoftext|>`). */
+  /**
+   * The token that ends the answer (default `<|endoftext|>`).
+   * Dialects: both.
+   */
   endToken?: string;
-  /** Turns the messages into the `inputs` text (default {@link formatPrompt}). */
+  /**
+   * Turns the messages into the `inputs` text (default {@link formatPrompt}).
+   * Dialects: both.
+   */
   prompt?: (messages: readonly Message[]) => string;
-  /** Extra headers on every request. */
+  /**
+   * Extra headers on every request.
+   * Dialects: both.
+   */
   headers?: Record<string, string>;
-  /** `false`: emit the whole answer once instead of token by token (default true). */
+  /**
+   * `false`: emit the whole answer once instead of token by token (default true).
+   * Dialects: both.
+   */
   stream?: boolean;
-  /** A session from `openSession()`: skip the session and settings steps. */
+  /**
+   * A session from `openSession()`: skip the session and settings steps.
+   * Dialects: both.
+   */
   session?: H2oSession;
-  /** The server's protocol (default `'h2o'`). */
+  /**
+   * The server's protocol (default `'h2o'`).
+   * Dialects: both.
+   */
   dialect?: Dialect;
-  /** Extra generation parameters passed through as they are (`top_p`, `stop`, `seed`, …). */
+  /**
+   * Extra generation parameters passed through as they are (`top_p`, `stop`, `seed`, …).
+   * Dialect: `h2o` only (dialect `chat-ui` servers choose their own).
+   */
   parameters?: Record<string, unknown>;
-  /** A stream line longer than this many bytes is an error (default 16 MiB). */
+  /**
+   * A stream line longer than this many bytes is an error (default 16 MiB).
+   * Dialects: both.
+   */
   maxLineBytes?: number;
-  /** `DELETE` the conversation once the answer is complete (default false). */
+  /**
+   * `DELETE` the conversation once the answer is complete (default false).
+   * Dialects: both.
+   */
   deleteAfter?: boolean;
-  /** Allow the model's control tokens inside message content (default false). */
+  /**
+   * Allow the model's control tokens inside message content (default false).
+   * Dialects: both.
+   */
   allowControlTokens?: boolean;
+  /**
+   * Aborting it ends the completion as `takeUntil` would: requests aborted, stop-generating
+   * sent while streaming, the Observable completes without an error.
+   * Dialects: both.
+   */
+  signal?: AbortSignal;
 }
 
 /** Everything a dialect pipeline needs, validated, with defaults applied and bodies built. */
