@@ -36,6 +36,26 @@ const headerJar = (inner: FetchLike): FetchLike => {
   };
 };
 
+// A sizing experiment, not a jar to ship: tough-cookie's jar, asked only when something may
+// have changed. A Set-Cookie equal to the last one is skipped (the server refreshes its
+// cookie on every answer), and the Cookie header is reused until a Set-Cookie changes the jar.
+// (Exact for one server and path-/ cookies that do not expire mid-completion.)
+type Jar = InstanceType<typeof makeFetchCookie.toughCookie.CookieJar>;
+const cachingJar = (): Jar => {
+  const jar = new makeFetchCookie.toughCookie.CookieJar();
+  let lastSet: string | undefined;
+  let header: string | undefined;
+  return {
+    getCookieString: async (url: string) => (header ??= await jar.getCookieString(url)),
+    setCookie: async (cookie: string, url: string, options: object) => {
+      if (cookie === lastSet) return undefined;
+      lastSet = cookie;
+      header = undefined;
+      return jar.setCookie(cookie, url, options);
+    },
+  } as unknown as Jar;
+};
+
 const nodeFetch: FetchLike = (input, init) =>
   crossFetch(input as string, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
 // The least a fetch on node:http can be for the library (status, headers.get, a Node body):
@@ -76,6 +96,8 @@ const undici: FetchLike = (input, init) => globalThis.fetch(input, init);
 const variants: Record<string, (() => FetchLike) | undefined> = {
   'default (fetch-cookie + node-fetch, shared agent)': undefined,
   'node-fetch + shared agent, header jar': () => headerJar(nodeFetch),
+  'fetch-cookie (caching jar) + node-fetch': () =>
+    makeFetchCookie(nodeFetch as typeof fetch, cachingJar()) as unknown as FetchLike,
   'fetch-cookie + native fetch (undici)': () =>
     makeFetchCookie(undici as typeof fetch) as unknown as FetchLike,
   'native fetch (undici), header jar': () => headerJar(undici),
