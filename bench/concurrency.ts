@@ -23,6 +23,19 @@ const round = async (client: Client, url: string, concurrent = CONCURRENT) => {
     (r): r is PromiseFulfilledResult<RawResult> =>
       r.status === 'fulfilled' && r.value.count === TOKENS,
   );
+  // Failures are counted (the row shows how many completed); say why, once per reason.
+  const reasons = new Set(
+    results.flatMap((r) =>
+      r.status === 'rejected'
+        ? [
+            String(r.reason)
+              .replace(/\/conversation\/\w+/, '/conversation/<id>')
+              .slice(0, 240),
+          ]
+        : [],
+    ),
+  );
+  for (const reason of reasons) console.error(`bench: concurrency ${client} failed: ${reason}`);
   const first = ok.map((r) => r.value.firstMs);
   return {
     completed: ok.length,

@@ -36,7 +36,11 @@ const attempt = async (client: string, one: One, into: Tally) => {
     result = await one();
   } catch (err) {
     into.failed++;
-    into.reasons.add(String((err as Error).message).slice(0, 100));
+    into.reasons.add(
+      String((err as Error).message)
+        .replace(/\/conversation\/\w+/, '/conversation/<id>')
+        .slice(0, 240),
+    );
     return;
   }
   // A wrong count is the bench's own bug: that one stops the run.
