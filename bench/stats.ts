@@ -60,12 +60,20 @@ export interface Spread {
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
-/** The {@link Spread} of `values`, each rounded to 3 decimals. */
-export const spreadOf = (values: readonly number[]): Spread => ({
-  median: round3(median(values)),
-  min: round3(Math.min(...values)),
-  max: round3(Math.max(...values)),
-});
+/**
+ * The {@link Spread} of `values`, each rounded to 3 decimals. A round with no figure (every
+ * completion of one side failed) is left out; none at all gives NaN (null in the JSON).
+ */
+export const spreadOf = (values: readonly number[]): Spread => {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0
+    ? { median: NaN, min: NaN, max: NaN }
+    : {
+        median: round3(median(finite)),
+        min: round3(Math.min(...finite)),
+        max: round3(Math.max(...finite)),
+      };
+};
 
 /** `a[i] / b[i]` for each round `i`: the two sides of one interleaved round, compared. */
 export const roundRatios = (a: readonly number[], b: readonly number[]): number[] =>
