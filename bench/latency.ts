@@ -5,7 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { openSession } from '../lib';
 import { libCompletion } from './lib-client';
 import { rawCompletion, rawInputs, rawOpenSession } from './raw-client';
-import { fmt, median, ratio, Row } from './stats';
+import { Check, fmt, median, ratio, roundRatios, Row, spreadOf } from './stats';
 
 export const LATENCY_MS = 20;
 const ROUNDS = 15;
@@ -40,9 +40,22 @@ export const latency = async (url: string) => {
     value: fmt(m(name), 1),
     note: `min ${fmt(Math.min(...ttft[name]), 1)}`,
   }));
+  // Warm and cold of one round ran back to back: their ratio is the round's.
+  const warmVsRawCold = spreadOf(roundRatios(ttft['completion$ warm'], ttft['raw cold']));
+  const checks: Check[] = [
+    {
+      name: `warm (session) TTFT vs raw cold (latencyMs ${LATENCY_MS})`,
+      value: warmVsRawCold,
+      target: 0.51,
+      unit: 'x',
+      note: 'floor 0.50',
+    },
+  ];
   return {
     rows,
+    checks,
     ratios: {
+      warmVsRawColdSpread: warmVsRawCold,
       coldVsRawCold: ratio(m('completion$ cold'), m('raw cold')),
       warmVsRawCold: ratio(m('completion$ warm'), m('raw cold')),
       warmVsRawWarm: ratio(m('completion$ warm'), m('raw warm')),

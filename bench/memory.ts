@@ -3,7 +3,7 @@
 // the same before the stream. The raw client's figure is printed beside it.
 import { libCompletion } from './lib-client';
 import { rawCompletion, rawInputs } from './raw-client';
-import { fmt, Row } from './stats';
+import { Check, fmt, Row } from './stats';
 
 const TOKENS = 400_000;
 const EVERY = 40_000;
@@ -54,7 +54,7 @@ export const memory = async (url: string) => {
         note: 'needs --expose-gc',
       },
     ];
-    return { rows, ratios: { retainedMB: null as number | null } };
+    return { rows, checks: [] as Check[], ratios: { retainedMB: null as number | null } };
   }
   // Warm both clients up, so that what modules set up on first use is not counted.
   await libCompletion(url, 1000);
@@ -68,10 +68,19 @@ export const memory = async (url: string) => {
     value: fmt(r.heap / MB, 2),
     note: `with Buffers ${fmt(r.buffers / MB, 2)} MB`,
   });
+  const retainedMB = Math.round((lib.heap / MB) * 100) / 100;
+  const check: Check = {
+    name: `retained heap over ${TOKENS / 1000}k tokens`,
+    value: retainedMB,
+    target: 1,
+    unit: 'MB',
+    note: `raw ${fmt(raw.heap / MB, 2)} MB`,
+  };
   return {
     rows: [row('completion$', lib), row('raw', raw)],
+    checks: [check],
     ratios: {
-      retainedMB: Math.round((lib.heap / MB) * 100) / 100,
+      retainedMB,
       rawRetainedMB: Math.round((raw.heap / MB) * 100) / 100,
     },
   };

@@ -1,0 +1,111 @@
+// Cases where the handshake dominates: many short answers, each on a fresh session (four
+// requests), completion$ beside the raw client. `sequential`: 30 completions one after the
+// other; `burst`: 300 started at once. Wall time per batch; the two sides of a round run back
+// to back, in an order that rotates, and each round gives one ratio.
+import { libCompletion } from './lib-client';
+import { rawCompletion, rawInputs, RawResult } from './raw-client';
+import { Check, cpuMs, fmt, interleave, median, roundRatios, Row, spreadOf } from './stats';
+
+const TOKENS = 200;
+
+type One = () => Promise<RawResult>;
+
+const sides = (url: string): Record<'completion$' | 'raw', One> => ({
+  completion$: () => libCompletion(url, TOKENS),
+  raw: () => rawCompletion(url, rawInputs(TOKENS), 'parse'),
+});
+
+/**
+ * What a side's batches left besides their wall time: this process's CPU time per batch (the
+ * server's is not counted; a loaded machine disturbs it less than the wall time), and the
+ * completions that failed (a loaded machine can make a reused keep-alive socket race the
+ * server's close: ECONNRESET). A failure is counted and shown, not thrown, so that one
+ * connection reset does not lose the whole run.
+ */
+interface Tally {
+  cpu: number[];
+  failed: number;
+  reasons: Set<string>;
+}
+
+const tally = (): Tally => ({ cpu: [], failed: 0, reasons: new Set() });
+
+const attempt = async (client: string, one: One, into: Tally) => {
+  let result: RawResult;
+  try {
+    result = await one();
+  } catch (err) {
+    into.failed++;
+    into.reasons.add(
+      String((err as Error).message)
+        .replace(/\/conversation\/\w+/, '/conversation/<id>')
+        .slice(0, 240),
+    );
+    return;
+  }
+  // A wrong count is the bench's own bug: that one stops the run.
+  if (result.count !== TOKENS) throw new Error(`${client}: ${result.count} tokens of ${TOKENS}`);
+};
+
+const inSequence = (client: string, one: One, count: number, into: Tally) => async () => {
+  const used = process.cpuUsage();
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await attempt(client, one, into);
+  into.cpu.push(cpuMs(used));
+  return performance.now() - started;
+};
+
+const atOnce = (client: string, one: One, count: number, into: Tally) => async () => {
+  const used = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: count }, () => attempt(client, one, into)));
+  into.cpu.push(cpuMs(used));
+  return performance.now() - started;
+};
+
+const handshakeCase =
+  (label: string, count: number, rounds: number, shape: typeof inSequence, target: number) =>
+  async (url: string) => {
+    const { completion$, raw } = sides(url);
+    const tallies = { completion$: tally(), raw: tally() };
+    const wall = await interleave(rounds, {
+      completion$: shape('completion$', completion$, count, tallies.completion$),
+      raw: shape('raw', raw, count, tallies.raw),
+    });
+    // The warm-up run of each side is not a round.
+    const cpu = { completion$: tallies.completion$.cpu.slice(1), raw: tallies.raw.cpu.slice(1) };
+    const failed = (client: 'completion$' | 'raw') =>
+      tallies[client].failed ? `, ${tallies[client].failed} FAILED` : '';
+    for (const [client, { reasons }] of Object.entries(tallies)) {
+      for (const reason of reasons) console.error(`bench: ${label} ${client} failed: ${reason}`);
+    }
+    const figure = `${count} x ${TOKENS} tokens, cold: wall ms per batch`;
+    const rows: Row[] = (['completion$', 'raw'] as const).map((client) => ({
+      case: label,
+      client,
+      figure,
+      value: fmt(median(wall[client]), 0),
+      note: `${fmt(median(wall[client]) / count, 2)} ms per completion, client CPU ${fmt(median(cpu[client]), 0)} ms, ${rounds} rounds${failed(client)}`,
+    }));
+    const spread = spreadOf(roundRatios(wall.completion$, wall.raw));
+    const cpuSpread = spreadOf(roundRatios(cpu.completion$, cpu.raw));
+    const check: Check = {
+      name: `${label}: ${count} x ${TOKENS} tokens, cold, wall vs raw`,
+      value: spread,
+      target,
+      unit: 'x',
+      note: `client CPU ${cpuSpread.median.toFixed(2)}x raw${failed('completion$')}`,
+    };
+    const failures = { completion$: tallies.completion$.failed, raw: tallies.raw.failed };
+    return {
+      rows,
+      checks: [check],
+      ratios: { wallVsRaw: spread, cpuVsRaw: cpuSpread, failures },
+    };
+  };
+
+/** 30 completions one after the other, each with its own handshake. */
+export const sequential = handshakeCase('sequential', 30, 7, inSequence, 1.1);
+
+/** 300 completions started at once, each with its own handshake. */
+export const burst = handshakeCase('burst', 300, 5, atOnce, 1.05);
