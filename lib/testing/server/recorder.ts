@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RecordedRequest } from './types';
+import type { RecordedRequest } from '../types';
 
 /** One request being recorded. */
 export interface Recording {

@@ -1,10 +1,10 @@
-import { faultAnswer, faultSkipsCookie, messageError, respond } from './chat-ui-answers';
-import { runChatUiHook, sessionOf } from './chat-ui-hook';
-import { chatUiResources } from './chat-ui-routes';
-import type { ChatUiSettings } from './chat-ui-settings';
-import { createChatUiStore } from './chat-ui-store';
-import type { Dialect } from './dialect';
-import { matchResource } from './h2o-routes';
+import { faultAnswer, faultSkipsCookie, messageError, respond } from './answers';
+import { runChatUiHook, sessionOf } from './hook';
+import { chatUiResources } from './routes';
+import type { ChatUiSettings } from './settings';
+import { createChatUiStore } from './store';
+import type { Dialect } from '../dialect';
+import { matchResource } from '../h2o/routes';
 
 /** Dialect `chat-ui`: HuggingFace chat-ui as of today (v0.20), in front of an OpenAI-style backend. */
 export const createChatUiDialect = (settings: ChatUiSettings): Dialect => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatUiConversation, ChatUiMessage } from './chat-ui-store';
+import type { ChatUiConversation, ChatUiMessage } from './store';
 
 /** The message `id` of the conversation, if there is one. */
 export const findMessage = (

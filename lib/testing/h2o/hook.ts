@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readCookie, SESSION_COOKIE, sessionCookie } from './cookie';
-import type { Exchange } from './exchange';
-import { endpointError, hookError, type H2oSession } from './h2o-answers';
-import type { Store } from './sessions';
+import { readCookie, SESSION_COOKIE, sessionCookie } from '../server/cookie';
+import type { Exchange } from '../server/exchange';
+import { endpointError, hookError, type H2oSession } from './answers';
+import type { Store } from '../shared/sessions';
 
 /** The origin chat-ui ran under at gpt-gm (its PUBLIC_ORIGIN), accepted as a Referer too. */
 export const PUBLIC_ORIGIN = 'https://gpt-gm.h2o.ai';

@@ -1,5 +1,5 @@
-import type { ChatUiConversation, ChatUiMessage, ChatUiUser } from './chat-ui-store';
-import { objectId, superjson, type SuperJson } from './chat-ui-superjson';
+import type { ChatUiConversation, ChatUiMessage, ChatUiUser } from './store';
+import { objectId, superjson, type SuperJson } from './superjson';
 
 // Optional fields a message does not have are absent, not undefined: superjson would write null.
 const defined = (entries: [string, unknown][]): Record<string, unknown> =>

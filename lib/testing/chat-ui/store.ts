@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createObjectIds } from './object-id';
-import type { Session } from './sessions';
+import { createObjectIds } from '../shared/object-id';
+import type { Session } from '../shared/sessions';
 
 /** One stored message update: the stream's updates minus keep-alives, tokens emptied. */
 export type StoredUpdate = Record<string, unknown>;

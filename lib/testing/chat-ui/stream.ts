@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { messageError, respond, unexpectedError, type ChatUiSession } from './chat-ui-answers';
-import { readForm } from './chat-ui-form';
-import { generate } from './chat-ui-generation';
-import type { ChatUiSettings } from './chat-ui-settings';
-import type { ChatUiConversation, ChatUiMessage, ChatUiStore } from './chat-ui-store';
-import { addChild, findMessage, pathTo } from './chat-ui-tree';
-import type { Exchange } from './exchange';
-import { parseObjectId } from './object-id';
-import { answerTokens } from './reply';
-import { countMessage, isRateLimited } from './sessions';
+import { messageError, respond, unexpectedError, type ChatUiSession } from './answers';
+import { readForm } from './form';
+import { generate } from './generation';
+import type { ChatUiSettings } from './settings';
+import type { ChatUiConversation, ChatUiMessage, ChatUiStore } from './store';
+import { addChild, findMessage, pathTo } from './tree';
+import type { Exchange } from '../server/exchange';
+import { parseObjectId } from '../shared/object-id';
+import { answerTokens } from '../shared/reply';
+import { countMessage, isRateLimited } from '../shared/sessions';
 
 // zod's uuid check (any version), as chat-ui applies it to message and generation ids.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

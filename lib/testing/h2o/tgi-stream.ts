@@ -1,6 +1,6 @@
-import type { Exchange } from './exchange';
+import type { Exchange } from '../server/exchange';
 import type { GenerationParams } from './tgi-params';
-import type { EmulatorFault } from './types';
+import type { EmulatorFault } from '../types';
 
 const EOS_TEXT = '<|endoftext|>';
 const EOS_ID = 11;

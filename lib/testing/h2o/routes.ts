@@ -1,13 +1,13 @@
-import type { Exchange } from './exchange';
-import { empty, endpointError, json, parseJson, withCookie, type H2oSession } from './h2o-answers';
-import { settingsRoute } from './h2o-settings';
-import { h2oModelIds, isServedModel } from './h2o-models';
-import { streamRoute } from './h2o-stream';
-import { parseObjectId } from './object-id';
-import { negotiate } from './negotiate';
-import { conversationPage, errorPage, homePage } from './pages';
-import type { Store } from './sessions';
-import type { EmulatorStep } from './types';
+import type { Exchange } from '../server/exchange';
+import { empty, endpointError, json, parseJson, withCookie, type H2oSession } from './answers';
+import { settingsRoute } from './settings';
+import { h2oModelIds, isServedModel } from './models';
+import { streamRoute } from './stream';
+import { parseObjectId } from '../shared/object-id';
+import { negotiate } from '../server/negotiate';
+import { conversationPage, errorPage, homePage } from '../server/pages';
+import type { Store } from '../shared/sessions';
+import type { EmulatorStep } from '../types';
 
 type Handler = (x: Exchange, session: H2oSession, params: string[]) => Promise<void> | void;
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FaultQueue } from './faults';
+import type { FaultQueue } from '../faults';
 import type { Recording } from './recorder';
 import { readStatic, type StaticFile } from './static';
 import type { Timers } from './timers';
-import type { EmulatorFault, EmulatorOptions, EmulatorStep } from './types';
+import type { EmulatorFault, EmulatorOptions, EmulatorStep } from '../types';
 
 /** The options a dialect needs, defaults applied. */
 export interface EmulatorSettings {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readCookie, SESSION_COOKIE } from './cookie';
-import type { Exchange } from './exchange';
-import { respond, unexpectedError, type ChatUiSession } from './chat-ui-answers';
-import { hookError } from './h2o-answers';
+import { readCookie, SESSION_COOKIE } from '../server/cookie';
+import type { Exchange } from '../server/exchange';
+import { respond, unexpectedError, type ChatUiSession } from './answers';
+import { hookError } from '../h2o/answers';
 
 const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
 

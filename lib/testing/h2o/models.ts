@@ -1,4 +1,4 @@
-import { defaultModel, models } from '../models';
+import { defaultModel, models } from '../../models';
 
 /** The models the emulated H2O server serves, its default first, as gpt-gm listed them. */
 export const h2oModelIds: readonly string[] = [

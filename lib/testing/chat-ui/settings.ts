@@ -1,5 +1,5 @@
-import { chatUiModelIds } from './chat-ui-models';
-import type { EmulatorChatUiOptions } from './types';
+import { chatUiModelIds } from './models';
+import type { EmulatorChatUiOptions } from '../types';
 
 /** The `chatUi` options, defaults applied. */
 export interface ChatUiSettings {

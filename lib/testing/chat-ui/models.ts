@@ -1,4 +1,4 @@
-import { h2oModelIds } from './h2o-models';
+import { h2oModelIds } from '../h2o/models';
 
 /** The models the emulated chat-ui server lists by default: H2O's three, then two short ids. */
 export const chatUiModelIds: readonly string[] = [...h2oModelIds, 'llama3', 'mistral'];

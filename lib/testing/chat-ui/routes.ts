@@ -6,22 +6,22 @@ import {
   respond,
   unexpectedError,
   type ChatUiSession,
-} from './chat-ui-answers';
-import { modelEntry } from './chat-ui-models';
-import type { ChatUiSettings } from './chat-ui-settings';
-import type { ChatUiConversation, ChatUiStore } from './chat-ui-store';
-import { streamRoute } from './chat-ui-stream';
+} from './answers';
+import { modelEntry } from './models';
+import type { ChatUiSettings } from './settings';
+import type { ChatUiConversation, ChatUiStore } from './store';
+import { streamRoute } from './stream';
 import {
   conversationListView,
   conversationV1View,
   conversationView,
   userSettingsView,
-} from './chat-ui-views';
-import type { Exchange } from './exchange';
-import { parseJson } from './h2o-answers';
-import { parseObjectId } from './object-id';
-import { conversationPage, errorPage, homePage } from './pages';
-import type { EmulatorStep } from './types';
+} from './views';
+import type { Exchange } from '../server/exchange';
+import { parseJson } from '../h2o/answers';
+import { parseObjectId } from '../shared/object-id';
+import { conversationPage, errorPage, homePage } from '../server/pages';
+import type { EmulatorStep } from '../types';
 
 type Handler = (x: Exchange, session: ChatUiSession, params: string[]) => Promise<void> | void;
 

@@ -1,5 +1,5 @@
-import type { ChatUiSession } from './chat-ui-answers';
-import type { ChatUiConversation, ChatUiMessage, StoredUpdate, StreamStop } from './chat-ui-store';
+import type { ChatUiSession } from './answers';
+import type { ChatUiConversation, ChatUiMessage, StoredUpdate, StreamStop } from './store';
 import {
   errorUpdate,
   FINISHED,
@@ -11,9 +11,9 @@ import {
   titleLine,
   tokenLine,
   updateLine,
-} from './chat-ui-updates';
-import type { Exchange } from './exchange';
-import type { EmulatorFault } from './types';
+} from './updates';
+import type { Exchange } from '../server/exchange';
+import type { EmulatorFault } from '../types';
 
 /** What one stream writes, and where. */
 export interface Generation {

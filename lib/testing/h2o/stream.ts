@@ -1,8 +1,8 @@
-import type { Exchange } from './exchange';
-import { endpointError, withCookie, type H2oSession } from './h2o-answers';
-import { parseObjectId } from './object-id';
-import { answerTokens } from './reply';
-import { countMessage, isRateLimited, type Store } from './sessions';
+import type { Exchange } from '../server/exchange';
+import { endpointError, withCookie, type H2oSession } from './answers';
+import { parseObjectId } from '../shared/object-id';
+import { answerTokens } from '../shared/reply';
+import { countMessage, isRateLimited, type Store } from '../shared/sessions';
 import { checkParameters, isRefusal } from './tgi-params';
 import { generatedText, planEvents, writeEvents } from './tgi-stream';
 

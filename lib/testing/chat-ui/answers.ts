@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import type { Answer, Exchange } from './exchange';
-import { endpointError } from './h2o-answers';
-import { negotiate } from './negotiate';
-import { errorPage, proxyErrorPage } from './pages';
-import type { EmulatorFault } from './types';
+import type { Answer, Exchange } from '../server/exchange';
+import { endpointError } from '../h2o/answers';
+import { negotiate } from '../server/negotiate';
+import { errorPage, proxyErrorPage } from '../server/pages';
+import type { EmulatorFault } from '../types';
 
 const JSON_TYPE = 'application/json';
 

@@ -1,9 +1,9 @@
 import { STATUS_CODES } from 'node:http';
-import { sessionCookie } from './cookie';
-import type { Answer, Exchange } from './exchange';
-import { negotiate } from './negotiate';
-import { errorPage, proxyErrorPage } from './pages';
-import type { EmulatorFault, EmulatorStep } from './types';
+import { sessionCookie } from '../server/cookie';
+import type { Answer, Exchange } from '../server/exchange';
+import { negotiate } from '../server/negotiate';
+import { errorPage, proxyErrorPage } from '../server/pages';
+import type { EmulatorFault, EmulatorStep } from '../types';
 
 const JSON_TYPE = 'application/json';
 

@@ -1,8 +1,8 @@
-import type { Exchange } from './exchange';
-import { actionWantsJson, empty, json, withCookie, type H2oSession } from './h2o-answers';
-import { h2oModelIds, isServedModel } from './h2o-models';
-import { errorPage } from './pages';
-import type { Store } from './sessions';
+import type { Exchange } from '../server/exchange';
+import { actionWantsJson, empty, json, withCookie, type H2oSession } from './answers';
+import { h2oModelIds, isServedModel } from './models';
+import { errorPage } from '../server/pages';
+import type { Store } from '../shared/sessions';
 
 /**
  * `POST /settings`, chat-ui's form action: stores the model and, with `ethicsModalAccepted`,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readCookie, SESSION_COOKIE } from './cookie';
-import type { Dialect } from './dialect';
-import { endpointError, faultAnswer, withCookie } from './h2o-answers';
-import { runHook } from './h2o-hook';
-import { h2oResources, matchResource } from './h2o-routes';
-import { createStore } from './sessions';
+import { readCookie, SESSION_COOKIE } from '../server/cookie';
+import type { Dialect } from '../dialect';
+import { endpointError, faultAnswer, withCookie } from './answers';
+import { runHook } from './hook';
+import { h2oResources, matchResource } from './routes';
+import { createStore } from '../shared/sessions';
 
 /** Dialect `h2o`: HuggingFace chat-ui as of mid-2023 (what gpt-gm.h2o.ai ran) in front of TGI. */
 export const createH2oDialect = (): Dialect => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Dialect } from './dialect';
+import type { Dialect } from '../dialect';
 import { createExchange, type EmulatorSettings } from './exchange';
-import type { FaultQueue } from './faults';
+import type { FaultQueue } from '../faults';
 import type { Recorder } from './recorder';
 import { readStatic } from './static';
 import type { Timers } from './timers';
