@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import type { Answer, Exchange } from '../server/exchange';
+import type { WholeResponse, Exchange } from '../server/exchange';
 import { endpointError } from '../h2o/answers';
 import { negotiate } from '../server/negotiate';
 import { errorPage, proxyErrorPage } from '../server/pages';
@@ -24,7 +24,7 @@ export const CORS_HEADERS = {
 
 // Like the `compression` middleware in front of chat-ui: 1 KiB and up, JSON and HTML only.
 const COMPRESS_FROM = 1024;
-const compressible = (x: Exchange, answer: Answer): boolean => {
+const compressible = (x: Exchange, answer: WholeResponse): boolean => {
   const type = String(answer.headers?.['content-type'] ?? '');
   const size = answer.body === undefined ? 0 : Buffer.byteLength(answer.body);
   return (
@@ -38,7 +38,11 @@ const compressible = (x: Exchange, answer: Answer): boolean => {
  * Sends a whole answer as chat-ui v0.20 does: `Vary: Accept-Encoding` on everything, the
  * session's Set-Cookie where the hook refreshed it, gzip for large JSON and HTML.
  */
-export const respond = (x: Exchange, session: ChatUiSession | undefined, answer: Answer): void => {
+export const respond = (
+  x: Exchange,
+  session: ChatUiSession | undefined,
+  answer: WholeResponse,
+): void => {
   const headers = { vary: 'Accept-Encoding', ...answer.headers };
   if (session?.cookie !== undefined) headers['set-cookie'] = session.cookie;
   if (!compressible(x, answer)) return x.send({ ...answer, headers });
@@ -56,7 +60,7 @@ export const jsonAnswer = (
   status: number,
   value: unknown,
   extra: Record<string, string> = {},
-): Answer => ({
+): WholeResponse => ({
   status,
   headers: { ...extra, 'content-type': JSON_TYPE },
   body: JSON.stringify(value),
@@ -64,21 +68,24 @@ export const jsonAnswer = (
 });
 
 /** An answer with no body and no content type (`new Response()`), chunked. */
-export const emptyAnswer = (status: number, headers: Record<string, string> = {}): Answer => ({
+export const emptyAnswer = (
+  status: number,
+  headers: Record<string, string> = {},
+): WholeResponse => ({
   status,
   headers,
   chunked: true,
 });
 
 /** An `error(status, message)` of an endpoint: `{"message"}`, or a page to a browser. */
-export const messageError = (x: Exchange, status: number, message: string): Answer =>
+export const messageError = (x: Exchange, status: number, message: string): WholeResponse =>
   endpointError(x, status, message);
 
 /**
  * An unexpected throw (chat-ui's 500 for every validation failure): `{"message":"An error
  * occurred","errorId"}` with a new id each time, or a page to a browser.
  */
-export const unexpectedError = (x: Exchange): Answer =>
+export const unexpectedError = (x: Exchange): WholeResponse =>
   negotiate(x.req.headers.accept || 'text/html', [JSON_TYPE, 'text/html']) === JSON_TYPE
     ? {
         status: 500,
@@ -120,7 +127,7 @@ const defaultBody = (x: Exchange, status: number): string => {
  * The answer of an injected `status` fault, in chat-ui v0.20's style; the caller adds the
  * session cookie where the real answer would carry it (not on 403s nor a proxy's pages).
  */
-export const faultAnswer = (x: Exchange, fault: EmulatorFault): Answer => {
+export const faultAnswer = (x: Exchange, fault: EmulatorFault): WholeResponse => {
   const status = fault.status ?? 500;
   const proxyPage = isProxyStatus(status) && fault.body === undefined;
   return {

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { sessionCookie } from '../server/cookie';
-import type { Answer, Exchange } from '../server/exchange';
+import type { WholeResponse, Exchange } from '../server/exchange';
 import { negotiate } from '../server/negotiate';
 import { errorPage, proxyErrorPage } from '../server/pages';
 import type { EmulatorFault, EmulatorStep } from '../types';
@@ -14,13 +14,13 @@ export interface H2oSession {
 }
 
 /** `answer` with the session cookie, as SvelteKit adds it to everything past the hook. */
-export const withCookie = (session: H2oSession, answer: Answer): Answer => ({
+export const withCookie = (session: H2oSession, answer: WholeResponse): WholeResponse => ({
   ...answer,
   headers: { ...answer.headers, 'set-cookie': session.cookie },
 });
 
 /** A JSON answer, chunked where chat-ui streams it. */
-export const json = (status: number, value: unknown, chunked = false): Answer => ({
+export const json = (status: number, value: unknown, chunked = false): WholeResponse => ({
   status,
   headers: { 'content-type': JSON_TYPE },
   body: JSON.stringify(value),
@@ -28,7 +28,7 @@ export const json = (status: number, value: unknown, chunked = false): Answer =>
 });
 
 /** An answer without a body (`new Response()` in chat-ui): no content type, chunked. */
-export const empty = (status: number, headers: Record<string, string> = {}): Answer => ({
+export const empty = (status: number, headers: Record<string, string> = {}): WholeResponse => ({
   status,
   headers,
   chunked: true,
@@ -47,7 +47,7 @@ export const parseJson = (text: string): unknown => {
  * An error thrown in an endpoint, as SvelteKit answers it: JSON `{"message"}` when Accept
  * prefers JSON (`*\/*` does), else an HTML page; no Accept at all counts as HTML.
  */
-export const endpointError = (x: Exchange, status: number, message: string): Answer =>
+export const endpointError = (x: Exchange, status: number, message: string): WholeResponse =>
   negotiate(x.req.headers.accept || 'text/html', [JSON_TYPE, 'text/html']) === JSON_TYPE
     ? { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ message }) }
     : {
@@ -60,7 +60,7 @@ export const endpointError = (x: Exchange, status: number, message: string): Ans
  * An answer chat-ui's hook returns itself (CSRF, welcome modal): JSON `{"error"}` only when
  * Accept or Content-Type mentions JSON, else plain text; chunked, and never a Set-Cookie.
  */
-export const hookError = (x: Exchange, status: number, message: string): Answer => {
+export const hookError = (x: Exchange, status: number, message: string): WholeResponse => {
   const json =
     (x.req.headers.accept ?? '').includes(JSON_TYPE) ||
     (x.req.headers['content-type'] ?? '').includes(JSON_TYPE);
@@ -107,7 +107,11 @@ const isProxyStatus = (status: number) => status >= 502 && status <= 504;
  * The answer of an injected `status` fault. Like the real answers of that status, it carries
  * the session cookie except for 403/405 (the hook's) and 502/503/504 (a proxy's HTML page).
  */
-export const faultAnswer = (x: Exchange, fault: EmulatorFault, sessionId: string): Answer => {
+export const faultAnswer = (
+  x: Exchange,
+  fault: EmulatorFault,
+  sessionId: string,
+): WholeResponse => {
   const status = fault.status ?? 500;
   const proxyPage = isProxyStatus(status) && fault.body === undefined;
   const body =

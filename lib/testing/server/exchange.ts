@@ -14,8 +14,8 @@ export interface EmulatorSettings {
   static?: string;
 }
 
-/** A whole response at once. */
-export interface Answer {
+/** A response sent whole (not streamed): status, headers and body at once. */
+export interface WholeResponse {
   status: number;
   headers?: OutgoingHttpHeaders;
   body?: string | Buffer;
@@ -37,7 +37,7 @@ export interface Exchange {
   /** True once the response ended or the connection closed. */
   isGone(): boolean;
   /** Send a whole answer. */
-  send(answer: Answer): void;
+  send(answer: WholeResponse): void;
   /** Start a streamed answer. */
   head(status: number, headers: OutgoingHttpHeaders): void;
   /** Write one piece of a streamed answer; resolves once flushed or the connection is gone. */
