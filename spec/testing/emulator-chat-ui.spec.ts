@@ -586,6 +586,23 @@ describe('the chat-ui protocol around the stream', () => {
     expect(theirs.status).toBe(404);
   });
 
+  it("negotiates Accept as today's SvelteKit does, trimming each item", async () => {
+    const emu = await start();
+    const ready = await newConversation(emu.url);
+    const unknown = { ...ready, conversationId: '0123456789abcdef01234567' };
+    for (const accept of [
+      'text/event-stream, application/json',
+      'text/event-stream,application/json',
+    ]) {
+      const res = await postStream(emu.url, unknown, undefined, undefined, { accept });
+      expect([res.status, res.headers['content-type'], json(res)]).toEqual([
+        404,
+        'application/json',
+        { message: 'Conversation not found' },
+      ]);
+    }
+  });
+
   it('validates the stream request as chat-ui does', async () => {
     const emu = await start();
     const ready = await newConversation(emu.url);

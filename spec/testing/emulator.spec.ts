@@ -473,6 +473,28 @@ describe('the h2o protocol around the stream', () => {
     expect(res.body).toContain('Internal Error');
   });
 
+  it('negotiates Accept as SvelteKit 1.15 does: no trimming after the comma', async () => {
+    const emu = await start();
+    const ready = await handshake(emu.url);
+    const streamError = (accept: string) =>
+      send(emu.url, {
+        method: 'POST',
+        path: '/conversation/0123456789abcdef01234567',
+        headers: { cookie: ready.cookie, accept, 'content-type': 'application/json' },
+        body: streamBody('user: Hi\nassistant:'),
+      });
+    // " application/json" matches no type: the error comes back as a page.
+    const spaced = await streamError('text/event-stream, application/json');
+    expect([spaced.status, spaced.headers['content-type']]).toEqual([
+      404,
+      'text/html; charset=utf-8',
+    ]);
+    expect(spaced.body).toContain('Conversation not found');
+    const unspaced = await streamError('text/event-stream,application/json');
+    expect([unspaced.status, unspaced.headers['content-type']]).toEqual([404, 'application/json']);
+    expect(JSON.parse(unspaced.body)).toEqual({ message: 'Conversation not found' });
+  });
+
   it('answers `stream: false` with the whole text, as TGI does', async () => {
     const emu = await start({ reply: () => 'one two' });
     const ready = await handshake(emu.url);

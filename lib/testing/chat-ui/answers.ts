@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { WholeResponse, Exchange } from '../server/exchange';
-import { endpointError } from '../h2o/answers';
+import { messageAnswer } from '../h2o/answers';
 import { negotiate } from '../server/negotiate';
 import { errorPage, proxyErrorPage } from '../server/pages';
 import type { EmulatorFault } from '../types';
@@ -77,16 +77,20 @@ export const emptyAnswer = (
   chunked: true,
 });
 
+// Today's SvelteKit trims each Accept item: "text/event-stream, application/json" gets JSON.
+const wantsJson = (x: Exchange): boolean =>
+  negotiate(x.req.headers.accept || 'text/html', [JSON_TYPE, 'text/html']) === JSON_TYPE;
+
 /** An `error(status, message)` of an endpoint: `{"message"}`, or a page to a browser. */
 export const messageError = (x: Exchange, status: number, message: string): WholeResponse =>
-  endpointError(x, status, message);
+  messageAnswer(wantsJson(x), status, message);
 
 /**
  * An unexpected throw (chat-ui's 500 for every validation failure): `{"message":"An error
  * occurred","errorId"}` with a new id each time, or a page to a browser.
  */
 export const unexpectedError = (x: Exchange): WholeResponse =>
-  negotiate(x.req.headers.accept || 'text/html', [JSON_TYPE, 'text/html']) === JSON_TYPE
+  wantsJson(x)
     ? {
         status: 500,
         headers: { 'content-type': JSON_TYPE },

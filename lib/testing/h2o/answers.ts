@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { sessionCookie } from '../server/cookie';
 import type { WholeResponse, Exchange } from '../server/exchange';
-import { negotiate } from '../server/negotiate';
+import { negotiateUntrimmed } from '../server/negotiate';
 import { errorPage, proxyErrorPage } from '../server/pages';
 import type { EmulatorFault, EmulatorStep } from '../types';
 
@@ -43,18 +43,27 @@ export const parseJson = (text: string): unknown => {
   }
 };
 
-/**
- * An error thrown in an endpoint, as SvelteKit answers it: JSON `{"message"}` when Accept
- * prefers JSON (`*\/*` does), else an HTML page; no Accept at all counts as HTML.
- */
-export const endpointError = (x: Exchange, status: number, message: string): WholeResponse =>
-  negotiate(x.req.headers.accept || 'text/html', [JSON_TYPE, 'text/html']) === JSON_TYPE
+/** An error body `{"message"}` as JSON, or as SvelteKit's HTML error page. */
+export const messageAnswer = (json: boolean, status: number, message: string): WholeResponse =>
+  json
     ? { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ message }) }
     : {
         status,
         headers: { 'content-type': 'text/html; charset=utf-8' },
         body: errorPage(status, message),
       };
+
+/**
+ * An error thrown in an endpoint, as SvelteKit 1.15 answers it: JSON `{"message"}` when Accept
+ * prefers JSON (`*\/*` does; a type after ", " never does), else an HTML page; no Accept at
+ * all counts as HTML.
+ */
+export const endpointError = (x: Exchange, status: number, message: string): WholeResponse =>
+  messageAnswer(
+    negotiateUntrimmed(x.req.headers.accept || 'text/html', [JSON_TYPE, 'text/html']) === JSON_TYPE,
+    status,
+    message,
+  );
 
 /**
  * An answer chat-ui's hook returns itself (CSRF, welcome modal): JSON `{"error"}` only when
@@ -74,7 +83,7 @@ export const hookError = (x: Exchange, status: number, message: string): WholeRe
 
 /** True when a form action answers in JSON: SvelteKit's check, with no Accept meaning `*\/*`. */
 export const actionWantsJson = (x: Exchange): boolean =>
-  negotiate(x.req.headers.accept ?? '*/*', [JSON_TYPE, 'text/html']) === JSON_TYPE;
+  negotiateUntrimmed(x.req.headers.accept ?? '*/*', [JSON_TYPE, 'text/html']) === JSON_TYPE;
 
 const defaultBodies: Record<number, object> = {
   403: { error: 'Invalid referer for POST request' },

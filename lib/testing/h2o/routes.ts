@@ -4,7 +4,7 @@ import { settingsRoute } from './settings';
 import { h2oModelIds, isServedModel } from './models';
 import { streamRoute } from './stream';
 import { parseObjectId } from '../shared/object-id';
-import { negotiate } from '../server/negotiate';
+import { negotiateUntrimmed } from '../server/negotiate';
 import { conversationPage, errorPage, homePage } from '../server/pages';
 import type { Store } from '../shared/sessions';
 import type { EmulatorStep } from '../types';
@@ -57,7 +57,7 @@ export const h2oResources = (store: Store): Resource[] => {
     // SvelteKit serves the page only to a client that prefers HTML; others reach the endpoint,
     // which has no GET.
     const accept = x.req.headers.accept ?? '*/*';
-    if (negotiate(accept, ['*', 'text/html']) !== 'text/html') {
+    if (negotiateUntrimmed(accept, ['*', 'text/html']) !== 'text/html') {
       return x.send(
         withCookie(session, {
           status: 405,

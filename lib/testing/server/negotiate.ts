@@ -5,11 +5,21 @@ interface AcceptPart {
   index: number;
 }
 
-const parseAccept = (accept: string): AcceptPart[] =>
+/** How one comma-separated item of an Accept header is read: type, subtype, q. */
+type ItemPattern = RegExp;
+
+// SvelteKit 1.15 (chat-ui as H2O ran it) split on "," and matched each item as it stood: in
+// "text/event-stream, application/json" the second type is " application", which matches
+// nothing, so a client that sends the space gets HTML error pages.
+const untrimmedItem: ItemPattern = /([^/]+)\/([^;]+)(?:;q=([0-9.]+))?/;
+// Later SvelteKit (today's chat-ui) skips the blanks around each part.
+const trimmedItem: ItemPattern = /([^/ \t]+)\/([^; \t]+)[ \t]*(?:;[ \t]*q=([0-9.]+))?/;
+
+const parseAccept = (accept: string, item: ItemPattern): AcceptPart[] =>
   accept
     .split(',')
-    .flatMap((item, index) => {
-      const match = /([^/ \t]+)\/([^; \t]+)[ \t]*(?:;[ \t]*q=([0-9.]+))?/.exec(item);
+    .flatMap((text, index) => {
+      const match = item.exec(text);
       return match
         ? [{ type: match[1], subtype: match[2], q: Number(match[3] ?? '1'), index }]
         : [];
@@ -21,25 +31,35 @@ const parseAccept = (accept: string): AcceptPart[] =>
       return a.index - b.index;
     });
 
-/**
- * Which of `types` an Accept header prefers, the way SvelteKit decides it (ties go to the
- * earlier type), or undefined when none is acceptable.
- */
-export const negotiate = (accept: string, types: string[]): string | undefined => {
-  const parts = parseAccept(accept);
-  let chosen: string | undefined;
-  let best = Infinity;
-  for (const mimetype of types) {
-    const [type, subtype] = mimetype.split('/');
-    const rank = parts.findIndex(
-      (part) =>
-        (part.type === type || part.type === '*') &&
-        (part.subtype === subtype || part.subtype === '*'),
-    );
-    if (rank !== -1 && rank < best) {
-      chosen = mimetype;
-      best = rank;
+const negotiator =
+  (item: ItemPattern) =>
+  (accept: string, types: string[]): string | undefined => {
+    const parts = parseAccept(accept, item);
+    let chosen: string | undefined;
+    let best = Infinity;
+    for (const mimetype of types) {
+      const [type, subtype] = mimetype.split('/');
+      const rank = parts.findIndex(
+        (part) =>
+          (part.type === type || part.type === '*') &&
+          (part.subtype === subtype || part.subtype === '*'),
+      );
+      if (rank !== -1 && rank < best) {
+        chosen = mimetype;
+        best = rank;
+      }
     }
-  }
-  return chosen;
-};
+    return chosen;
+  };
+
+/**
+ * Which of `types` an Accept header prefers, the way today's SvelteKit decides it (ties go to
+ * the earlier type, blanks around items ignored), or undefined when none is acceptable.
+ */
+export const negotiate = negotiator(trimmedItem);
+
+/**
+ * The same choice as SvelteKit 1.15 made it: items are not trimmed, so a type after ", " is
+ * never acceptable.
+ */
+export const negotiateUntrimmed = negotiator(untrimmedItem);
