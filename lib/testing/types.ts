@@ -82,8 +82,15 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Milliseconds between tokens of a stream (default 0). */
   tokenDelayMs?: number;
-  /** The answer for a prompt: a string (split into word tokens) or its tokens. */
-  reply?: (prompt: string, params: Record<string, unknown>) => string | string[];
+  /**
+   * The answer for a prompt: a string (split into word tokens) or its tokens, at once, as a
+   * Promise, or as an async iterable of tokens. A `reply` that throws (or rejects) fails the
+   * stream in-band with its message, as a backend failure would.
+   */
+  reply?: (
+    prompt: string,
+    params: Record<string, unknown>,
+  ) => string | string[] | Promise<string | string[]> | AsyncIterable<string>;
   /** Which protocol to speak (default `'h2o'`). */
   dialect?: 'h2o' | 'chat-ui';
   /** Faults to inject from the start. */

@@ -21,6 +21,7 @@ import {
   withoutKeepAlives,
   type ChatUiReady,
 } from './helpers/chat-ui-session';
+import { failingReplies, laterReplies } from './helpers/replies';
 import { send, wait, type Incoming } from './helpers/http-client';
 
 const running: Emulator[] = [];
@@ -329,6 +330,39 @@ describe('stream faults stay in-band, HTTP 200', () => {
       status: 'error',
       message: 'Connection error.',
     });
+  });
+
+  it('a reply that throws or rejects: its message as the error update, at once', async () => {
+    // The backend retry delay is for a backend's failures, not for a bug in the test's reply.
+    const emu = await start({
+      reply: failingReplies(),
+      chatUi: { backendRetryMs: 60_000 },
+    });
+    const ready = await newConversation(emu.url);
+    const first = await postStream(emu.url, ready);
+    expect([first.status, first.clean]).toEqual([200, true]);
+    expect(lastUpdate(first.body)).toEqual({
+      type: 'status',
+      status: 'error',
+      message: 'bug in my reply',
+    });
+    const assistant = await assistantOf(emu.url, ready);
+    const second = await postStream(emu.url, ready, streamData('Hi', String(assistant.id)));
+    expect(tokens(second.body)).toEqual([]);
+    expect(lastUpdate(second.body)).toEqual({
+      type: 'status',
+      status: 'error',
+      message: 'async bug',
+    });
+  });
+
+  it('a reply that resolves later, or yields its tokens one by one', async () => {
+    const emu = await start({ reply: laterReplies() });
+    const ready = await newConversation(emu.url);
+    expect(tokens((await postStream(emu.url, ready)).body)).toEqual(['Later', ',', ' then']);
+    const assistant = await assistantOf(emu.url, ready);
+    const second = await postStream(emu.url, ready, streamData('Hi', String(assistant.id)));
+    expect(tokens(second.body)).toEqual(['one', ' two']);
   });
 
   it('no-final: a clean end with neither finalAnswer nor finished', async () => {

@@ -3,6 +3,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../lib/testing';
+import { failingReplies, laterReplies } from './helpers/replies';
 import { dataLines, events, send, wait } from './helpers/http-client';
 import {
   cookieOf,
@@ -251,6 +252,31 @@ describe('streams', () => {
     expect(got.slice(0, -1).map((e) => tokenOf(e).id)).toEqual(
       got.slice(0, -1).map((_, i) => 100 + i),
     );
+  });
+
+  it('take a reply that resolves later, or yields its tokens one by one', async () => {
+    const emu = await start({ reply: laterReplies() });
+    const ready = await handshake(emu.url);
+    const texts = async () =>
+      events((await postStream(emu.url, ready)).body)
+        .filter((e) => !tokenOf(e).special)
+        .map((e) => tokenOf(e).text);
+    expect(await texts()).toEqual(['Later', ',', ' then']);
+    expect(await texts()).toEqual(['one', ' two']);
+  });
+
+  it("fail in-band with TGI's error event when reply throws or rejects", async () => {
+    const emu = await start({ reply: failingReplies() });
+    const ready = await handshake(emu.url);
+    for (const message of ['bug in my reply', 'async bug']) {
+      const res = await postStream(emu.url, ready);
+      expect([res.status, res.headers['content-type'], res.clean]).toEqual([
+        200,
+        'text/event-stream',
+        true,
+      ]);
+      expect(events(res.body)).toEqual([{ error: message, error_type: 'generation' }]);
+    }
   });
 
   it('split a reply string keeping whitespace with the next word, and pass arrays as they are', async () => {
@@ -656,6 +682,13 @@ describe('recording and lifecycle', () => {
     const began = Date.now();
     expect((await send(emu.url, { method: 'GET', path: '/api/models' })).status).toBe(200);
     expect(Date.now() - began).toBeGreaterThanOrEqual(145);
+  });
+
+  it('refuses a static folder that does not exist, at start', async () => {
+    const missing = path.join(tmpdir(), `h2o-rx-missing-${process.pid}-${Date.now()}`);
+    await expect(startEmulator({ static: missing })).rejects.toThrow(
+      `startEmulator: static folder ${missing} does not exist or is not a folder`,
+    );
   });
 
   it('serves a static folder beside the API', async () => {

@@ -7,7 +7,7 @@ import type { ChatUiConversation, ChatUiMessage, ChatUiStore } from './store';
 import { addChild, findMessage, pathTo } from './tree';
 import type { Exchange } from '../server/exchange';
 import { parseObjectId } from '../shared/object-id';
-import { answerTokens } from '../shared/reply';
+import { planAnswer } from '../shared/reply';
 import { countMessage, isRateLimited } from '../shared/sessions';
 
 // zod's uuid check (any version), as chat-ui applies it to message and generation ids.
@@ -133,14 +133,20 @@ export const streamRoute = async (
   }
   countMessage(user);
   const request = backendRequest(conversation, target.prompt);
-  const tokens = answerTokens(x.settings.reply, target.prompt.content, request);
+  const answer = await planAnswer(
+    x.settings.reply,
+    target.prompt.content,
+    request,
+    x.takeStreamFault(),
+  );
   await generate(x, {
     session,
     conversation,
     message: target.answer,
-    tokens,
+    tokens: answer.tokens,
     title: firstTurn ? settings.title(target.prompt.content) : undefined,
-    fault: x.takeStreamFault(),
-    backendRetryMs: settings.backendRetryMs,
+    fault: answer.fault,
+    // A throwing `reply` is not a backend chat-ui would retry: its error comes at once.
+    backendRetryMs: answer.replyFailed ? 0 : settings.backendRetryMs,
   });
 };

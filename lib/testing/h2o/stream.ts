@@ -1,10 +1,16 @@
 import type { Exchange } from '../server/exchange';
-import { endpointError, withCookie, type H2oSession } from './answers';
+import type { EmulatorFault } from '../types';
+import { endpointError, json, withCookie, type H2oSession } from './answers';
 import { parseObjectId } from '../shared/object-id';
-import { answerTokens } from '../shared/reply';
+import { planAnswer } from '../shared/reply';
 import { countMessage, isRateLimited, type Store } from '../shared/sessions';
 import { checkParameters, isRefusal } from './tgi-params';
 import { generatedText, planEvents, writeEvents } from './tgi-stream';
+
+const errorBody = (fault: EmulatorFault | undefined) => ({
+  error: fault?.message ?? '',
+  error_type: 'generation',
+});
 
 // zod's uuid check, as chat-ui applied it to the message ids in mid-2023.
 const UUID =
@@ -72,8 +78,16 @@ export const streamRoute = async (
   }
   countMessage(store.session(session.id));
   const parameters = (body.parameters ?? {}) as Record<string, unknown>;
-  const tokens = answerTokens(x.settings.reply, body.inputs as string, parameters);
+  const { tokens, fault, replyFailed } = await planAnswer(
+    x.settings.reply,
+    body.inputs as string,
+    parameters,
+    // A whole-text call has no stream to fail: its faults wait for the next stream.
+    body.stream === false ? undefined : x.takeStreamFault(),
+  );
   if (body.stream === false) {
+    // TGI answers a failed generation of a whole-text call with 424 and its error.
+    if (replyFailed) return x.send(withCookie(session, json(424, errorBody(fault))));
     const text = generatedText(tokens, params);
     return x.send(
       withCookie(session, {
@@ -85,7 +99,6 @@ export const streamRoute = async (
     );
   }
   const events = planEvents(tokens, params);
-  const fault = x.takeStreamFault();
   // stop-generating ends the stream the way chat-ui did: the connection drops, no final event.
   const stop = () => x.cut();
   conversation.streams.add(stop);
