@@ -334,6 +334,29 @@ describe('streams', () => {
     });
   });
 
+  it('start generated_text with the prompt for return_full_text, as TGI does', async () => {
+    const emu = await start({ reply: () => 'one two' });
+    const ready = await handshake(emu.url);
+    const prompt = 'user: Hi\nassistant:';
+    const full = events(
+      (await postStream(emu.url, ready, prompt, { return_full_text: true })).body,
+    );
+    expect(full.at(-1)!.generated_text).toBe(`${prompt}one two`);
+    // The tokens themselves are only the new text.
+    expect(full.map((e) => tokenOf(e).text).join('')).toBe('one two<|endoftext|>');
+    const stopped = events(
+      (await postStream(emu.url, ready, prompt, { return_full_text: true, stop: [' two'] })).body,
+    );
+    expect(stopped.at(-1)).toMatchObject({
+      token: { text: ' two' },
+      generated_text: `${prompt}one two`,
+    });
+    const plain = events(
+      (await postStream(emu.url, ready, prompt, { return_full_text: false })).body,
+    );
+    expect(plain.at(-1)!.generated_text).toBe('one two');
+  });
+
   it('are refused by TGI with 422 for a temperature that is not positive', async () => {
     const emu = await start();
     const res = await postStream(emu.url, await handshake(emu.url), 'Hi', { temperature: 0 });
@@ -532,6 +555,17 @@ describe('the h2o protocol around the stream', () => {
       body: JSON.stringify({ ...body, stream: false }),
     });
     expect([res.status, JSON.parse(res.body)]).toEqual([200, [{ generated_text: 'one two' }]]);
+    const full = await send(emu.url, {
+      method: 'POST',
+      path: `/conversation/${ready.conversationId}`,
+      headers: { cookie: ready.cookie, accept: '*/*', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...body,
+        parameters: { ...(body.parameters as object), return_full_text: true },
+        stream: false,
+      }),
+    });
+    expect(JSON.parse(full.body)).toEqual([{ generated_text: 'Hione two' }]);
   });
 
   it('lists the three models at /api/models', async () => {

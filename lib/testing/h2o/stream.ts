@@ -78,6 +78,8 @@ export const streamRoute = async (
   }
   countMessage(store.session(session.id));
   const parameters = (body.parameters ?? {}) as Record<string, unknown>;
+  // TGI's return_full_text: generated_text starts with the prompt.
+  const fullTextPrefix = parameters.return_full_text === true ? (body.inputs as string) : '';
   const { tokens, fault, replyFailed } = await planAnswer(
     x.settings.reply,
     body.inputs as string,
@@ -88,7 +90,7 @@ export const streamRoute = async (
   if (body.stream === false) {
     // TGI answers a failed generation of a whole-text call with 424 and its error.
     if (replyFailed) return x.send(withCookie(session, json(424, errorBody(fault))));
-    const text = generatedText(tokens, params);
+    const text = fullTextPrefix + generatedText(tokens, params);
     return x.send(
       withCookie(session, {
         status: 200,
@@ -98,7 +100,7 @@ export const streamRoute = async (
       }),
     );
   }
-  const events = planEvents(tokens, params);
+  const events = planEvents(tokens, params, fullTextPrefix);
   // stop-generating ends the stream the way chat-ui did: the connection drops, no final event.
   const stop = () => x.cut();
   conversation.streams.add(stop);

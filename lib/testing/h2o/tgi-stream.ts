@@ -27,9 +27,11 @@ const MALFORMED_EVENT = 'data:{"token":{"id":' + '\n\n';
 /**
  * The events TGI streams for `tokens`. The last one carries `generated_text`: the end token
  * when the answer is complete, or an ordinary token when `max_new_tokens` or a stop sequence
- * ends it first (the end token counts against `max_new_tokens`, as in TGI).
+ * ends it first (the end token counts against `max_new_tokens`, as in TGI). `generated_text`
+ * keeps a stop sequence that ended it, and starts with `prefix` (the prompt, when the call
+ * asked for `return_full_text`).
  */
-export const planEvents = (tokens: string[], params: GenerationParams): string[] => {
+export const planEvents = (tokens: string[], params: GenerationParams, prefix = ''): string[] => {
   const events: string[] = [];
   let text = '';
   for (const [index, token] of tokens.entries()) {
@@ -37,12 +39,12 @@ export const planEvents = (tokens: string[], params: GenerationParams): string[]
     const lengthStop = index + 1 >= params.maxNewTokens;
     const sequenceStop = params.stop.some((stop) => stop !== '' && text.endsWith(stop));
     if (lengthStop || sequenceStop) {
-      events.push(tokenEvent(FIRST_TOKEN_ID + index, token, false, text));
+      events.push(tokenEvent(FIRST_TOKEN_ID + index, token, false, prefix + text));
       return events;
     }
     events.push(tokenEvent(FIRST_TOKEN_ID + index, token, false, null));
   }
-  events.push(tokenEvent(EOS_ID, EOS_TEXT, true, text));
+  events.push(tokenEvent(EOS_ID, EOS_TEXT, true, prefix + text));
   return events;
 };
 
