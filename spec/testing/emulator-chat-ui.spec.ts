@@ -22,7 +22,7 @@ import {
   type ChatUiReady,
 } from './helpers/chat-ui-session';
 import { failingReplies, laterReplies } from './helpers/replies';
-import { send, wait, type Incoming } from './helpers/http-client';
+import { firstChunk, send, type Incoming } from './helpers/http-client';
 
 const running: Emulator[] = [];
 const start = async (options: Omit<EmulatorOptions, 'dialect'> = {}) => {
@@ -821,8 +821,9 @@ describe('recording and lifecycle', () => {
   it('close() ends a stalled stream and its keep-alive timer', async () => {
     const emu = await start({ faults: [{ step: 'stream', kind: 'stall' }] });
     const ready = await newConversation(emu.url);
-    const stalled = postStream(emu.url, ready);
-    await wait(150);
+    const { onChunk, begun } = firstChunk();
+    const stalled = postStream(emu.url, ready, undefined, onChunk);
+    await begun;
     expect(emu.openConnections()).toBe(1);
     await emu.close();
     expect(emu.openConnections()).toBe(0);

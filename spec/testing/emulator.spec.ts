@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../lib/testing';
 import { failingReplies, laterReplies } from './helpers/replies';
-import { dataLines, events, send, wait } from './helpers/http-client';
+import { dataLines, events, firstChunk, send } from './helpers/http-client';
 import {
   cookieOf,
   handshake,
@@ -664,21 +664,19 @@ describe('recording and lifecycle', () => {
   });
 
   it('settled waits for the streams in flight, or for its timeout', async () => {
-    const emu = await start({ tokenDelayMs: 30, reply: () => 'a b c d' });
+    const emu = await start({ faults: [{ step: 'stream', kind: 'stall' }] });
     const ready = await handshake(emu.url);
-    const stream = postStream(emu.url, ready);
-    await wait(10);
-    expect(emu.requests.at(-1)!.finished).toBe(false);
-    await emu.settled();
-    expect(emu.requests.at(-1)!.finished).toBe(true);
-    await stream;
-    emu.inject({ step: 'stream', kind: 'stall' });
-    void postStream(emu.url, ready).catch(() => undefined);
-    await wait(50);
+    const { onChunk, begun } = firstChunk();
+    const stalled = postStream(emu.url, ready, undefined, {}, onChunk);
+    const abort = await begun;
     const began = Date.now();
     await emu.settled(150);
     expect(Date.now() - began).toBeGreaterThanOrEqual(140);
     expect(emu.requests.at(-1)!.finished).toBe(false);
+    abort();
+    await emu.settled();
+    expect(emu.requests.at(-1)).toMatchObject({ step: 'stream', finished: true });
+    expect((await stalled).aborted).toBe(true);
   });
 
   it('counts open connections, and close() destroys them, stalled streams included', async () => {
@@ -692,8 +690,9 @@ describe('recording and lifecycle', () => {
       });
       req.end();
     });
-    const stalled = postStream(emu.url, ready);
-    await wait(50);
+    const { onChunk, begun } = firstChunk();
+    const stalled = postStream(emu.url, ready, undefined, {}, onChunk);
+    await begun;
     expect(emu.openConnections()).toBe(2);
     await emu.close();
     expect(emu.openConnections()).toBe(0);
