@@ -97,6 +97,13 @@ export interface EmulatorOptions {
   faults?: EmulatorFault[];
   /** A folder served at `/` beside the API (GET only; `index.html` for `/`). */
   static?: string;
+  /**
+   * Sessions kept at most (default 10 000): past it the least recently used is forgotten, as
+   * if its cookie had expired, so a long-running emulator stays bounded.
+   */
+  maxSessions?: number;
+  /** Conversations kept at most (default 10 000), the least recently used dropped first. */
+  maxConversations?: number;
   /** Messages a session may send per minute before `429` (default: no limit). */
   rateLimit?: number;
   /** Dialect `chat-ui` only: how this server differs from the emulator's defaults. */

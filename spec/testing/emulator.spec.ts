@@ -544,6 +544,38 @@ describe('the h2o protocol around the stream', () => {
     expect(JSON.parse(unspaced.body)).toEqual({ message: 'Conversation not found' });
   });
 
+  it('keeps at most maxConversations conversations, the least recently used dropped first', async () => {
+    const emu = await start({ maxConversations: 2, reply: () => 'ok' });
+    const first = await handshake(emu.url);
+    const idOf = async () =>
+      JSON.parse((await createConversation(emu.url, first.cookie)).body).conversationId as string;
+    const second = { ...first, conversationId: await idOf() };
+    expect((await postStream(emu.url, first)).status).toBe(200);
+    const third = { ...first, conversationId: await idOf() };
+    // The second was used least recently: it went when the third came.
+    expect((await postStream(emu.url, second)).status).toBe(404);
+    expect((await postStream(emu.url, first)).status).toBe(200);
+    expect((await postStream(emu.url, third)).status).toBe(200);
+  });
+
+  it('keeps at most maxSessions sessions, the least recently used forgotten first', async () => {
+    const emu = await start({ maxSessions: 2 });
+    const a = await handshake(emu.url);
+    const b = await handshake(emu.url);
+    expect((await createConversation(emu.url, a.cookie)).status).toBe(200);
+    await handshake(emu.url);
+    // b's session is gone, as if its cookie expired: the welcome modal again.
+    const forgotten = await createConversation(emu.url, b.cookie);
+    expect([forgotten.status, JSON.parse(forgotten.body)]).toEqual([
+      405,
+      { error: 'You need to accept the welcome modal first' },
+    ]);
+    expect((await createConversation(emu.url, a.cookie)).status).toBe(200);
+    await expect(startEmulator({ maxSessions: 0 })).rejects.toThrow(
+      'startEmulator: maxSessions must be an integer >= 1, got 0',
+    );
+  });
+
   it('answers `stream: false` with the whole text, as TGI does', async () => {
     const emu = await start({ reply: () => 'one two' });
     const ready = await handshake(emu.url);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createObjectIds } from '../shared/object-id';
+import { createLruMap, DEFAULT_LIMITS, type StoreLimits } from '../shared/lru';
 import type { Session } from '../shared/sessions';
 
 /** One stored message update: the stream's updates minus keep-alives, tokens emptied. */
@@ -57,9 +58,12 @@ export interface ChatUiStore {
 }
 
 /** Creates an empty {@link ChatUiStore}; `defaultModel` is a new session's active model. */
-export const createChatUiStore = (defaultModel: string): ChatUiStore => {
-  const users = new Map<string, ChatUiUser>();
-  const conversations = new Map<string, ChatUiConversation>();
+export const createChatUiStore = (
+  defaultModel: string,
+  limits: StoreLimits = DEFAULT_LIMITS,
+): ChatUiStore => {
+  const users = createLruMap<string, ChatUiUser>(limits.sessions);
+  const conversations = createLruMap<string, ChatUiConversation>(limits.conversations);
   const nextId = createObjectIds();
   return {
     user: (sessionId) => {

@@ -1,3 +1,4 @@
+import { createLruMap, DEFAULT_LIMITS, type StoreLimits } from './lru';
 import { createObjectIds } from './object-id';
 
 /** What the server keeps for one `hf-chat` session. */
@@ -32,10 +33,10 @@ export interface Store {
   deleteConversation(id: string): void;
 }
 
-/** Creates an empty {@link Store}. */
-export const createStore = (): Store => {
-  const sessions = new Map<string, Session>();
-  const conversations = new Map<string, Conversation>();
+/** Creates an empty {@link Store}, dropping the least recently used beyond `limits`. */
+export const createStore = (limits: StoreLimits = DEFAULT_LIMITS): Store => {
+  const sessions = createLruMap<string, Session>(limits.sessions);
+  const conversations = createLruMap<string, Conversation>(limits.conversations);
   const nextId = createObjectIds();
   const session = (id: string): Session => {
     let found = sessions.get(id);
