@@ -1,11 +1,12 @@
+import { stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { trackConnections } from './connections';
+import { trackConnections } from './server/connections';
 import { createDialect } from './dialect';
-import type { EmulatorSettings } from './exchange';
+import type { EmulatorSettings } from './server/exchange';
 import { createFaultQueue } from './faults';
-import { createRecorder } from './recorder';
-import { createEmulatorServer } from './server';
-import { createTimers } from './timers';
+import { createRecorder } from './server/recorder';
+import { createEmulatorServer } from './server/http-server';
+import { createTimers } from './server/timers';
 import type { Emulator, EmulatorOptions } from './types';
 
 const nonNegative = (name: string, value: number | undefined, fallback: number): number => {
@@ -25,6 +26,14 @@ const settingsOf = (options: EmulatorOptions): EmulatorSettings => ({
   static: options.static,
 });
 
+// A mistyped folder would otherwise serve the app's 404 for every file, far from the cause.
+const checkFolder = async (folder: string): Promise<void> => {
+  const found = await stat(folder).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    throw new Error(`startEmulator: static folder ${folder} does not exist or is not a folder`);
+  }
+};
+
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /**
@@ -38,6 +47,7 @@ const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
  */
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emulator> => {
   const settings = settingsOf(options);
+  if (settings.static !== undefined) await checkFolder(settings.static);
   const dialect = createDialect(options.dialect ?? 'h2o', options);
   const faults = createFaultQueue(dialect.checkFault);
   faults.add(...(options.faults ?? []));

@@ -82,14 +82,28 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Milliseconds between tokens of a stream (default 0). */
   tokenDelayMs?: number;
-  /** The answer for a prompt: a string (split into word tokens) or its tokens. */
-  reply?: (prompt: string, params: Record<string, unknown>) => string | string[];
+  /**
+   * The answer for a prompt: a string (split into word tokens) or its tokens, at once, as a
+   * Promise, or as an async iterable of tokens. A `reply` that throws (or rejects) fails the
+   * stream in-band with its message, as a backend failure would.
+   */
+  reply?: (
+    prompt: string,
+    params: Record<string, unknown>,
+  ) => string | string[] | Promise<string | string[]> | AsyncIterable<string>;
   /** Which protocol to speak (default `'h2o'`). */
   dialect?: 'h2o' | 'chat-ui';
   /** Faults to inject from the start. */
   faults?: EmulatorFault[];
   /** A folder served at `/` beside the API (GET only; `index.html` for `/`). */
   static?: string;
+  /**
+   * Sessions kept at most (default 10 000): past it the least recently used is forgotten, as
+   * if its cookie had expired, so a long-running emulator stays bounded.
+   */
+  maxSessions?: number;
+  /** Conversations kept at most (default 10 000), the least recently used dropped first. */
+  maxConversations?: number;
   /** Messages a session may send per minute before `429` (default: no limit). */
   rateLimit?: number;
   /** Dialect `chat-ui` only: how this server differs from the emulator's defaults. */

@@ -2,7 +2,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { completion$, H2oHttpError, h2oRetry, openSession } from '../../lib';
 import { redactCookies } from '../../lib/http/http-error';
 import { Emulator, startEmulator } from '../../lib/testing';
-import { collect, cookieOf, hello, ofStep } from '../helpers';
+import { collect, cookieOf, hello, ofStep, until } from '../helpers';
 
 const reply = () => ['Hi', '!'];
 
@@ -78,7 +78,19 @@ describe('security', () => {
   });
 
   it('sends requests only to the baseUrl host', async () => {
-    await lastValueFrom(completion$('falcon-40b', hello, { baseUrl: emu.url }).pipe(toArray()));
+    await lastValueFrom(
+      completion$('falcon-40b', hello, { baseUrl: emu.url, deleteAfter: true }).pipe(toArray()),
+    );
+    await until(() => ofStep(emu, 'delete').length === 1, 3000, 'the DELETE');
+    // Every request the client made arrived here, the fire-and-forget DELETE included: one
+    // sent anywhere else would be missing from this list.
+    expect(emu.requests.map((r) => r.step)).toEqual([
+      'session',
+      'settings',
+      'conversation',
+      'stream',
+      'delete',
+    ]);
     const host = new URL(emu.url).host;
     expect(emu.requests.every((r) => r.headers.host === host)).toBe(true);
   });

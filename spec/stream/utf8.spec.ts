@@ -1,7 +1,7 @@
 import { completeLength, createUtf8Decoder } from '../../lib/stream/utf8';
 
-const decodeAll = (bytes: Uint8Array, cuts: number[]) => {
-  const decoder = createUtf8Decoder();
+const decodeAll = (bytes: Uint8Array, cuts: number[], bufferMinBytes?: number) => {
+  const decoder = createUtf8Decoder(bufferMinBytes);
   let text = '';
   let at = 0;
   for (const cut of [...cuts, bytes.length]) {
@@ -48,11 +48,19 @@ describe('createUtf8Decoder', () => {
   });
 
   it('decodes the same without Buffer (as in a browser)', () => {
+    // ASCII first, and every chunk big enough for Buffer: with Buffer, its path would be taken.
+    const mixed = new TextEncoder().encode(`${'ascii '.repeat(20)}${text}`);
+    const from = jest.spyOn(Buffer, 'from');
+    expect(decodeAll(mixed, [60], 0)).toBe(new TextDecoder().decode(mixed));
+    expect(from).toHaveBeenCalled();
+    from.mockRestore();
     const saved = globalThis.Buffer;
     // @ts-expect-error: a browser has no Buffer
     delete globalThis.Buffer;
     try {
-      for (let cut = 0; cut <= bytes.length; cut++) expect(decodeAll(bytes, [cut])).toBe(text);
+      for (let cut = 0; cut <= mixed.length; cut++) {
+        expect(decodeAll(mixed, [cut], 0)).toBe(new TextDecoder().decode(mixed));
+      }
     } finally {
       globalThis.Buffer = saved;
     }

@@ -21,7 +21,8 @@ import {
   withoutKeepAlives,
   type ChatUiReady,
 } from './helpers/chat-ui-session';
-import { send, wait, type Incoming } from './helpers/http-client';
+import { failingReplies, laterReplies } from './helpers/replies';
+import { firstChunk, send, type Incoming } from './helpers/http-client';
 
 const running: Emulator[] = [];
 const start = async (options: Omit<EmulatorOptions, 'dialect'> = {}) => {
@@ -331,6 +332,39 @@ describe('stream faults stay in-band, HTTP 200', () => {
     });
   });
 
+  it('a reply that throws or rejects: its message as the error update, at once', async () => {
+    // The backend retry delay is for a backend's failures, not for a bug in the test's reply.
+    const emu = await start({
+      reply: failingReplies(),
+      chatUi: { backendRetryMs: 60_000 },
+    });
+    const ready = await newConversation(emu.url);
+    const first = await postStream(emu.url, ready);
+    expect([first.status, first.clean]).toEqual([200, true]);
+    expect(lastUpdate(first.body)).toEqual({
+      type: 'status',
+      status: 'error',
+      message: 'bug in my reply',
+    });
+    const assistant = await assistantOf(emu.url, ready);
+    const second = await postStream(emu.url, ready, streamData('Hi', String(assistant.id)));
+    expect(tokens(second.body)).toEqual([]);
+    expect(lastUpdate(second.body)).toEqual({
+      type: 'status',
+      status: 'error',
+      message: 'async bug',
+    });
+  });
+
+  it('a reply that resolves later, or yields its tokens one by one', async () => {
+    const emu = await start({ reply: laterReplies() });
+    const ready = await newConversation(emu.url);
+    expect(tokens((await postStream(emu.url, ready)).body)).toEqual(['Later', ',', ' then']);
+    const assistant = await assistantOf(emu.url, ready);
+    const second = await postStream(emu.url, ready, streamData('Hi', String(assistant.id)));
+    expect(tokens(second.body)).toEqual(['one', ' two']);
+  });
+
   it('no-final: a clean end with neither finalAnswer nor finished', async () => {
     const emu = await start({ reply, faults: [{ step: 'stream', kind: 'no-final', times: 2 }] });
     const ready = await newConversation(emu.url);
@@ -586,6 +620,23 @@ describe('the chat-ui protocol around the stream', () => {
     expect(theirs.status).toBe(404);
   });
 
+  it("negotiates Accept as today's SvelteKit does, trimming each item", async () => {
+    const emu = await start();
+    const ready = await newConversation(emu.url);
+    const unknown = { ...ready, conversationId: '0123456789abcdef01234567' };
+    for (const accept of [
+      'text/event-stream, application/json',
+      'text/event-stream,application/json',
+    ]) {
+      const res = await postStream(emu.url, unknown, undefined, undefined, { accept });
+      expect([res.status, res.headers['content-type'], json(res)]).toEqual([
+        404,
+        'application/json',
+        { message: 'Conversation not found' },
+      ]);
+    }
+  });
+
   it('validates the stream request as chat-ui does', async () => {
     const emu = await start();
     const ready = await newConversation(emu.url);
@@ -770,8 +821,9 @@ describe('recording and lifecycle', () => {
   it('close() ends a stalled stream and its keep-alive timer', async () => {
     const emu = await start({ faults: [{ step: 'stream', kind: 'stall' }] });
     const ready = await newConversation(emu.url);
-    const stalled = postStream(emu.url, ready);
-    await wait(150);
+    const { onChunk, begun } = firstChunk();
+    const stalled = postStream(emu.url, ready, undefined, onChunk);
+    await begun;
     expect(emu.openConnections()).toBe(1);
     await emu.close();
     expect(emu.openConnections()).toBe(0);

@@ -3,7 +3,8 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../lib/testing';
-import { dataLines, events, send, wait } from './helpers/http-client';
+import { failingReplies, laterReplies } from './helpers/replies';
+import { dataLines, events, firstChunk, send } from './helpers/http-client';
 import {
   cookieOf,
   handshake,
@@ -253,6 +254,31 @@ describe('streams', () => {
     );
   });
 
+  it('take a reply that resolves later, or yields its tokens one by one', async () => {
+    const emu = await start({ reply: laterReplies() });
+    const ready = await handshake(emu.url);
+    const texts = async () =>
+      events((await postStream(emu.url, ready)).body)
+        .filter((e) => !tokenOf(e).special)
+        .map((e) => tokenOf(e).text);
+    expect(await texts()).toEqual(['Later', ',', ' then']);
+    expect(await texts()).toEqual(['one', ' two']);
+  });
+
+  it("fail in-band with TGI's error event when reply throws or rejects", async () => {
+    const emu = await start({ reply: failingReplies() });
+    const ready = await handshake(emu.url);
+    for (const message of ['bug in my reply', 'async bug']) {
+      const res = await postStream(emu.url, ready);
+      expect([res.status, res.headers['content-type'], res.clean]).toEqual([
+        200,
+        'text/event-stream',
+        true,
+      ]);
+      expect(events(res.body)).toEqual([{ error: message, error_type: 'generation' }]);
+    }
+  });
+
   it('split a reply string keeping whitespace with the next word, and pass arrays as they are', async () => {
     const seen: [string, Record<string, unknown>][] = [];
     const replies = ['Hello,  big world!\n', ['a', '', 'é', ' b']];
@@ -306,6 +332,29 @@ describe('streams', () => {
       token: { text: '.', special: false },
       generated_text: 'one two.',
     });
+  });
+
+  it('start generated_text with the prompt for return_full_text, as TGI does', async () => {
+    const emu = await start({ reply: () => 'one two' });
+    const ready = await handshake(emu.url);
+    const prompt = 'user: Hi\nassistant:';
+    const full = events(
+      (await postStream(emu.url, ready, prompt, { return_full_text: true })).body,
+    );
+    expect(full.at(-1)!.generated_text).toBe(`${prompt}one two`);
+    // The tokens themselves are only the new text.
+    expect(full.map((e) => tokenOf(e).text).join('')).toBe('one two<|endoftext|>');
+    const stopped = events(
+      (await postStream(emu.url, ready, prompt, { return_full_text: true, stop: [' two'] })).body,
+    );
+    expect(stopped.at(-1)).toMatchObject({
+      token: { text: ' two' },
+      generated_text: `${prompt}one two`,
+    });
+    const plain = events(
+      (await postStream(emu.url, ready, prompt, { return_full_text: false })).body,
+    );
+    expect(plain.at(-1)!.generated_text).toBe('one two');
   });
 
   it('are refused by TGI with 422 for a temperature that is not positive', async () => {
@@ -473,6 +522,60 @@ describe('the h2o protocol around the stream', () => {
     expect(res.body).toContain('Internal Error');
   });
 
+  it('negotiates Accept as SvelteKit 1.15 does: no trimming after the comma', async () => {
+    const emu = await start();
+    const ready = await handshake(emu.url);
+    const streamError = (accept: string) =>
+      send(emu.url, {
+        method: 'POST',
+        path: '/conversation/0123456789abcdef01234567',
+        headers: { cookie: ready.cookie, accept, 'content-type': 'application/json' },
+        body: streamBody('user: Hi\nassistant:'),
+      });
+    // " application/json" matches no type: the error comes back as a page.
+    const spaced = await streamError('text/event-stream, application/json');
+    expect([spaced.status, spaced.headers['content-type']]).toEqual([
+      404,
+      'text/html; charset=utf-8',
+    ]);
+    expect(spaced.body).toContain('Conversation not found');
+    const unspaced = await streamError('text/event-stream,application/json');
+    expect([unspaced.status, unspaced.headers['content-type']]).toEqual([404, 'application/json']);
+    expect(JSON.parse(unspaced.body)).toEqual({ message: 'Conversation not found' });
+  });
+
+  it('keeps at most maxConversations conversations, the least recently used dropped first', async () => {
+    const emu = await start({ maxConversations: 2, reply: () => 'ok' });
+    const first = await handshake(emu.url);
+    const idOf = async () =>
+      JSON.parse((await createConversation(emu.url, first.cookie)).body).conversationId as string;
+    const second = { ...first, conversationId: await idOf() };
+    expect((await postStream(emu.url, first)).status).toBe(200);
+    const third = { ...first, conversationId: await idOf() };
+    // The second was used least recently: it went when the third came.
+    expect((await postStream(emu.url, second)).status).toBe(404);
+    expect((await postStream(emu.url, first)).status).toBe(200);
+    expect((await postStream(emu.url, third)).status).toBe(200);
+  });
+
+  it('keeps at most maxSessions sessions, the least recently used forgotten first', async () => {
+    const emu = await start({ maxSessions: 2 });
+    const a = await handshake(emu.url);
+    const b = await handshake(emu.url);
+    expect((await createConversation(emu.url, a.cookie)).status).toBe(200);
+    await handshake(emu.url);
+    // b's session is gone, as if its cookie expired: the welcome modal again.
+    const forgotten = await createConversation(emu.url, b.cookie);
+    expect([forgotten.status, JSON.parse(forgotten.body)]).toEqual([
+      405,
+      { error: 'You need to accept the welcome modal first' },
+    ]);
+    expect((await createConversation(emu.url, a.cookie)).status).toBe(200);
+    await expect(startEmulator({ maxSessions: 0 })).rejects.toThrow(
+      'startEmulator: maxSessions must be an integer >= 1, got 0',
+    );
+  });
+
   it('answers `stream: false` with the whole text, as TGI does', async () => {
     const emu = await start({ reply: () => 'one two' });
     const ready = await handshake(emu.url);
@@ -484,6 +587,17 @@ describe('the h2o protocol around the stream', () => {
       body: JSON.stringify({ ...body, stream: false }),
     });
     expect([res.status, JSON.parse(res.body)]).toEqual([200, [{ generated_text: 'one two' }]]);
+    const full = await send(emu.url, {
+      method: 'POST',
+      path: `/conversation/${ready.conversationId}`,
+      headers: { cookie: ready.cookie, accept: '*/*', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...body,
+        parameters: { ...(body.parameters as object), return_full_text: true },
+        stream: false,
+      }),
+    });
+    expect(JSON.parse(full.body)).toEqual([{ generated_text: 'Hione two' }]);
   });
 
   it('lists the three models at /api/models', async () => {
@@ -582,21 +696,19 @@ describe('recording and lifecycle', () => {
   });
 
   it('settled waits for the streams in flight, or for its timeout', async () => {
-    const emu = await start({ tokenDelayMs: 30, reply: () => 'a b c d' });
+    const emu = await start({ faults: [{ step: 'stream', kind: 'stall' }] });
     const ready = await handshake(emu.url);
-    const stream = postStream(emu.url, ready);
-    await wait(10);
-    expect(emu.requests.at(-1)!.finished).toBe(false);
-    await emu.settled();
-    expect(emu.requests.at(-1)!.finished).toBe(true);
-    await stream;
-    emu.inject({ step: 'stream', kind: 'stall' });
-    void postStream(emu.url, ready).catch(() => undefined);
-    await wait(50);
+    const { onChunk, begun } = firstChunk();
+    const stalled = postStream(emu.url, ready, undefined, {}, onChunk);
+    const abort = await begun;
     const began = Date.now();
     await emu.settled(150);
     expect(Date.now() - began).toBeGreaterThanOrEqual(140);
     expect(emu.requests.at(-1)!.finished).toBe(false);
+    abort();
+    await emu.settled();
+    expect(emu.requests.at(-1)).toMatchObject({ step: 'stream', finished: true });
+    expect((await stalled).aborted).toBe(true);
   });
 
   it('counts open connections, and close() destroys them, stalled streams included', async () => {
@@ -610,8 +722,9 @@ describe('recording and lifecycle', () => {
       });
       req.end();
     });
-    const stalled = postStream(emu.url, ready);
-    await wait(50);
+    const { onChunk, begun } = firstChunk();
+    const stalled = postStream(emu.url, ready, undefined, {}, onChunk);
+    await begun;
     expect(emu.openConnections()).toBe(2);
     await emu.close();
     expect(emu.openConnections()).toBe(0);
@@ -634,6 +747,13 @@ describe('recording and lifecycle', () => {
     const began = Date.now();
     expect((await send(emu.url, { method: 'GET', path: '/api/models' })).status).toBe(200);
     expect(Date.now() - began).toBeGreaterThanOrEqual(145);
+  });
+
+  it('refuses a static folder that does not exist, at start', async () => {
+    const missing = path.join(tmpdir(), `h2o-rx-missing-${process.pid}-${Date.now()}`);
+    await expect(startEmulator({ static: missing })).rejects.toThrow(
+      `startEmulator: static folder ${missing} does not exist or is not a folder`,
+    );
   });
 
   it('serves a static folder beside the API', async () => {

@@ -77,4 +77,12 @@ export const events = (body: string): Record<string, unknown>[] =>
   dataLines(body).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 /** Resolves after `ms` milliseconds. */
-export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * An `onChunk` that settles `begun` with the request's abort at the first body chunk: the
+ * server has the request and is answering, without guessing how long that takes.
+ */
+export const firstChunk = (): { onChunk: OnChunk; begun: Promise<() => void> } => {
+  let resolve!: (abort: () => void) => void;
+  const begun = new Promise<() => void>((r) => (resolve = r));
+  return { onChunk: (_soFar, abort) => resolve(abort), begun };
+};

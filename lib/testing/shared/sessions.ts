@@ -1,0 +1,83 @@
+import { createLruMap, DEFAULT_LIMITS, type StoreLimits } from './lru';
+import { createObjectIds } from './object-id';
+
+/** What the server keeps for one `hf-chat` session. */
+export interface Session {
+  /** The welcome modal was accepted (settings posted with `ethicsModalAccepted`). */
+  accepted: boolean;
+  activeModel?: string;
+  /** When each message the rate limit counts was accepted (ms since epoch). */
+  messageTimes: number[];
+}
+
+/** A conversation and the streams open on it. */
+export interface Conversation {
+  id: string;
+  sessionId: string;
+  model: string;
+  title: string;
+  /** Stops for the streams in flight: stop-generating calls them. */
+  streams: Set<() => void>;
+}
+
+/** The emulator's sessions and conversations, in memory. */
+export interface Store {
+  /** The session, created on first use: any cookie value is a session, as on the real server. */
+  session(id: string): Session;
+  /** The session if it exists, without creating it. */
+  findSession(id: string): Session | undefined;
+  /** A new conversation owned by `sessionId`. */
+  createConversation(sessionId: string, model: string): Conversation;
+  /** The conversation `id` (lower-case hex) if `sessionId` owns it. */
+  ownedConversation(id: string, sessionId: string): Conversation | undefined;
+  deleteConversation(id: string): void;
+}
+
+/** Creates an empty {@link Store}, dropping the least recently used beyond `limits`. */
+export const createStore = (limits: StoreLimits = DEFAULT_LIMITS): Store => {
+  const sessions = createLruMap<string, Session>(limits.sessions);
+  const conversations = createLruMap<string, Conversation>(limits.conversations);
+  const nextId = createObjectIds();
+  const session = (id: string): Session => {
+    let found = sessions.get(id);
+    if (!found) sessions.set(id, (found = { accepted: false, messageTimes: [] }));
+    return found;
+  };
+  return {
+    session,
+    findSession: (id) => sessions.get(id),
+    createConversation: (sessionId, model) => {
+      const owned = [...conversations.values()].filter((c) => c.sessionId === sessionId).length;
+      const conversation: Conversation = {
+        id: nextId(),
+        sessionId,
+        model,
+        title: `Untitled ${owned + 1}`,
+        streams: new Set(),
+      };
+      conversations.set(conversation.id, conversation);
+      return conversation;
+    },
+    ownedConversation: (id, sessionId) => {
+      const found = conversations.get(id);
+      return found?.sessionId === sessionId ? found : undefined;
+    },
+    deleteConversation: (id) => {
+      conversations.delete(id);
+    },
+  };
+};
+
+const recentMessages = (session: Session, now: number): number => {
+  session.messageTimes = session.messageTimes.filter((t) => now - t < 60_000);
+  return session.messageTimes.length;
+};
+
+/** True when the session already sent `limit` messages in the last minute. */
+export const isRateLimited = (session: Session, limit: number | undefined, now = Date.now()) =>
+  limit !== undefined && recentMessages(session, now) >= limit;
+
+/** Counts one message against the session's rate limit. */
+export const countMessage = (session: Session, now = Date.now()): void => {
+  session.messageTimes.push(now);
+};
