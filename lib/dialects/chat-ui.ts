@@ -66,7 +66,7 @@ const stream$ = (
     init: {
       method: 'POST',
       headers: {
-        accept: 'application/jsonl, application/json',
+        accept: 'application/jsonl,application/json',
         'content-type': `multipart/form-data; boundary=${separator}`,
         // A multipart POST passes the server's CSRF check only with a same-origin Origin.
         origin: c.origin,

@@ -32,7 +32,9 @@ const stream$ = (transport: Transport, c: ResolvedCompletion, conversationId: st
     init: {
       method: 'POST',
       headers: {
-        accept: 'text/event-stream, application/json',
+        // No space after the comma: SvelteKit 1.15 does not trim it, and " application/json"
+        // would match nothing (every error then comes back as an HTML page).
+        accept: 'text/event-stream,application/json',
         'content-type': 'application/json',
       },
       body: h2oStreamBody(c),
