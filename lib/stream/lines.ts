@@ -5,8 +5,11 @@ import { createUtf8Decoder } from './utf8';
 export interface LineDecoder {
   /** Decodes `chunk` and calls `onLine` for every line it completes. */
   feed(chunk: Uint8Array): void;
-  /** Flushes the last line, if the stream did not end with a line break. */
-  end(): void;
+  /**
+   * Ends the stream. An unterminated last line is not a line (the body may have been cut in
+   * it, as the SSE spec reads it): it is returned, not passed to `onLine`.
+   */
+  end(): string;
 }
 
 /**
@@ -90,11 +93,9 @@ export const createLineDecoder = (
     end() {
       const rest = decoder.end();
       if (rest !== '') split(rest);
-      if (tail !== '') {
-        const last = tail;
-        tail = '';
-        onLine(last);
-      }
+      const last = tail;
+      tail = '';
+      return last;
     },
   };
 };
