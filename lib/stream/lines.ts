@@ -1,5 +1,5 @@
 import { H2oProtocolError, H2oStep } from '../errors';
-import { createUtf8Decoder } from './utf8';
+import { createUtf8Decoder, utf8Length } from './utf8';
 
 /** Splits a byte stream into text lines; see {@link createLineDecoder}. */
 export interface LineDecoder {
@@ -30,19 +30,29 @@ export const createLineDecoder = (
   // A chunk that ended in `\r` may be followed by the `\n` of the same line break.
   let skipLeadingLF = false;
 
-  // UTF-16 units never outnumber UTF-8 bytes and one unit is at most 3 bytes, so the exact
-  // count is needed only near the cap.
-  const check = (text: string) => {
-    if (text.length * 3 <= maxLineBytes) return;
-    const bytes = text.length > maxLineBytes ? text.length : new TextEncoder().encode(text).length;
-    if (bytes > maxLineBytes) {
-      tail = '';
-      throw new H2oProtocolError(
-        step,
-        'line-too-long',
-        `a line exceeded maxLineBytes (${maxLineBytes} bytes)`,
-      );
-    }
+  // The unfinished line's size in bytes, kept as it grows (re-encoding it on every chunk
+  // made a long line cost quadratic time); undefined while it is surely under the cap.
+  let tailBytes: number | undefined;
+
+  const tooLong = () => {
+    tail = '';
+    tailBytes = undefined;
+    return new H2oProtocolError(
+      step,
+      'line-too-long',
+      `a line exceeded maxLineBytes (${maxLineBytes} bytes)`,
+    );
+  };
+
+  // UTF-16 units never outnumber UTF-8 bytes and one unit is at most 3 bytes, so bytes are
+  // counted only near the cap, and only those of `text` from `from` to `to` that are new.
+  const bytesWith = (text: string, from: number, to: number): number | undefined => {
+    const units = tail.length + to - from;
+    if (units * 3 <= maxLineBytes) return undefined;
+    if (units > maxLineBytes) throw tooLong();
+    const bytes = (tailBytes ?? utf8Length(tail, 0, tail.length)) + utf8Length(text, from, to);
+    if (bytes > maxLineBytes) throw tooLong();
+    return bytes;
   };
 
   const split = (text: string) => {
@@ -68,15 +78,16 @@ export const createLineDecoder = (
         }
       }
       if (end === -1) break;
+      bytesWith(text, start, end);
       const line = tail === '' ? text.slice(start, end) : tail + text.slice(start, end);
       tail = '';
-      check(line);
+      tailBytes = undefined;
       onLine(line);
       start = next;
     }
     if (start < text.length) {
+      tailBytes = bytesWith(text, start, text.length);
       tail += text.slice(start);
-      check(tail);
     }
   };
 
@@ -95,6 +106,7 @@ export const createLineDecoder = (
       if (rest !== '') split(rest);
       const last = tail;
       tail = '';
+      tailBytes = undefined;
       return last;
     },
   };
