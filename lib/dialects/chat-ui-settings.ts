@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { readText } from '../http/body';
+import { drainBody } from '../http/body';
 import { exchange$, Transport } from '../http/exchange';
 import type { StepResult } from '../steps/step';
 
@@ -24,7 +24,7 @@ export const chatUiSettings$ = (
       }),
     },
     consume: async ({ body, ms }, out) => {
-      await readText(body, 0);
+      await drainBody(body);
       out.next({ step: 'settings', ms, value: undefined });
     },
   });

@@ -54,8 +54,8 @@ export const readBody = (body: unknown): BodyReader => {
 };
 
 /**
- * The body as text, keeping at most `maxChars` characters (the rest is read and dropped, so
- * the connection can be reused).
+ * The body as text, at most `maxChars` characters: reading stops there and the body is
+ * cancelled, so that an endless body (an error page that never ends) costs no more.
  */
 export const readText = async (
   { chunks, cancel }: BodyReader,
@@ -65,11 +65,31 @@ export const readText = async (
   let text = '';
   try {
     for await (const chunk of chunks) {
-      if (text.length < maxChars) text += decoder.decode(chunk, { stream: true });
+      text += decoder.decode(chunk, { stream: true });
+      if (text.length >= maxChars) return text.slice(0, maxChars);
     }
-    if (text.length < maxChars) text += decoder.decode();
+    text += decoder.decode();
   } finally {
     cancel();
   }
   return text.length > maxChars ? text.slice(0, maxChars) : text;
+};
+
+// Enough for any page or answer a step drains; past it, a fresh connection is cheaper.
+const maxDrainBytes = 1024 * 1024;
+
+/**
+ * Reads a body that is not needed to its end, so that the connection goes back to the pool;
+ * one over 1 MiB is cancelled instead.
+ */
+export const drainBody = async ({ chunks, cancel }: BodyReader): Promise<void> => {
+  let bytes = 0;
+  try {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      if (bytes > maxDrainBytes) return;
+    }
+  } finally {
+    cancel();
+  }
 };

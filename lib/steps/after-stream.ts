@@ -1,9 +1,9 @@
 import { catchError, EMPTY, ignoreElements, Observable, switchMap, timer } from 'rxjs';
-import { readText } from '../http/body';
+import { drainBody } from '../http/body';
 import { Answer, exchange$, Transport } from '../http/exchange';
 
 // Reads the (empty) answer to the end, so the connection goes back to the pool.
-const drain = ({ body }: Answer) => readText(body, 0).then(() => undefined);
+const drain = ({ body }: Answer) => drainBody(body);
 
 /** The path of a conversation. */
 export const conversationPath = (id: string) => `/conversation/${encodeURIComponent(id)}`;

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { readText } from '../http/body';
+import { drainBody } from '../http/body';
 import { exchange$, Transport } from '../http/exchange';
 import type { StepResult } from './step';
 
@@ -10,7 +10,7 @@ export const session$ = (transport: Transport): Observable<StepResult<void>> =>
     path: '/',
     init: { method: 'GET', headers: { accept: 'text/html' } },
     consume: async ({ body, ms }, out) => {
-      await readText(body, 0);
+      await drainBody(body);
       out.next({ step: 'session', ms, value: undefined });
     },
   });

@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import { H2oProtocolError } from '../errors';
-import { readText } from '../http/body';
+import { drainBody } from '../http/body';
 import { exchange$, Transport } from '../http/exchange';
 import { readJsonObject } from './json';
 import type { StepResult } from './step';
@@ -54,7 +54,7 @@ export const settings$ = (
           );
         }
       } else {
-        await readText(answer.body, 0);
+        await drainBody(answer.body);
       }
       out.next({ step: 'settings', ms: answer.ms, value: undefined });
     },
