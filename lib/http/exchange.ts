@@ -43,10 +43,18 @@ export const lingerMs = 1000;
 
 const isOk = (status: number) => status >= 200 && status < 300;
 
+// Only the fetch and the body's reads are the connection (they throw H2oNetworkError): what
+// else throws is a bug, and trying again would not help.
+const internalError = (step: H2oStep, err: unknown) =>
+  new H2oError(step, `${step}: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
+
 /**
  * One HTTP request as a cold Observable: fetch on subscribe, abort on unsubscribe (the body
  * reader is cancelled too, so the server sees the socket close), status checked into
- * {@link H2oHttpError}, failures of the connection into {@link H2oNetworkError}.
+ * {@link H2oHttpError}, failures of the connection into {@link H2oNetworkError}; anything
+ * else thrown is an {@link H2oError} that is not retryable.
  */
 export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Observable<T> =>
   new Observable<T>((out) => {
@@ -58,9 +66,13 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
 
     const run = async () => {
       const headers = { ...transport.headers, ...(spec.init.headers as Record<string, string>) };
-      const response = await transport.fetch(url, { ...spec.init, headers, signal: abort.signal });
+      const response = await transport
+        .fetch(url, { ...spec.init, headers, signal: abort.signal })
+        .catch((err: unknown) => {
+          throw new H2oNetworkError(spec.step, err);
+        });
       const ms = performance.now() - started;
-      body = readBody(response.body);
+      body = readBody(response.body, spec.step);
       const insecure = insecureCookieError(spec.step, url, response.headers.get('set-cookie'));
       if (insecure) throw insecure;
       if (!(spec.accept ?? isOk)(response.status, response)) {
@@ -86,7 +98,7 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
         stop();
         // An abort we asked for is not an error: the subscriber has gone.
         if (out.closed) return;
-        out.error(err instanceof H2oError ? err : new H2oNetworkError(spec.step, err));
+        out.error(err instanceof H2oError ? err : internalError(spec.step, err));
       },
     );
 
