@@ -6,6 +6,7 @@ import { type Observable, type Subscription, timeout } from 'rxjs';
 import { completionEvents$ } from './completion';
 import { H2oError } from './errors';
 import type { CompletionEvent } from './events';
+import { fireAndForgetSettled } from './http/fire-and-forget';
 import type { CompletionOptions, Dialect } from './options';
 import type { Message } from './prompt';
 import { h2oRetry } from './retry';
@@ -386,7 +387,10 @@ const runCompletion = async (prompt: string | undefined, values: Values): Promis
       timeout({ first, each }),
       h2oRetry({ count: retries }),
     );
-    return await stream(events$, values);
+    const code = await stream(events$, values);
+    // A stop-generating on its way (unref'd, so it would not keep the process alive): at most 2 s.
+    await fireAndForgetSettled();
+    return code;
   } finally {
     await emulator?.close();
   }

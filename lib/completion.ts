@@ -1,4 +1,4 @@
-import { concat, defer, filter, Observable, of, concatMap, takeWhile } from 'rxjs';
+import { defer, filter, Observable, takeWhile } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
@@ -6,7 +6,6 @@ import { createDefaultFetch } from './http/default-fetch';
 import type { Transport } from './http/exchange';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { Message } from './prompt';
-import { deleteConversation$ } from './steps/after-stream';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
 const pipeline$ = (
@@ -22,15 +21,10 @@ const pipeline$ = (
       headers: c.headers,
     };
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
-    const events$ = dialect$(transport, c).pipe(
+    // `deleteAfter` is the stream step's, once the answer is whole: it holds nothing back.
+    return dialect$(transport, c).pipe(
       takeWhile((e) => e.type !== 'token' || e.text !== c.endToken),
       takeWhile((e) => e.type !== 'done', true),
-    );
-    if (!c.deleteAfter) return events$;
-    return events$.pipe(
-      concatMap((e) =>
-        e.type === 'done' ? concat(of(e), deleteConversation$(transport, e.conversationId)) : of(e),
-      ),
     );
   });
 

@@ -5,7 +5,7 @@ import type { CompletionEvent } from '../events';
 import { exchange$, Transport } from '../http/exchange';
 import type { ResolvedCompletion } from '../options';
 import { readChatUiUpdate } from '../stream/chat-ui';
-import { conversationPath, sendStop } from '../steps/after-stream';
+import { conversationPath, sendDelete, sendStop } from '../steps/after-stream';
 import { readJsonObject } from '../steps/json';
 import { chain } from '../steps/step';
 import { conversation$ } from '../steps/conversation';
@@ -81,6 +81,7 @@ const stream$ = (
     endToken: c.endToken,
     // So that what the server keeps is what the user saw.
     abandon: (seenContentLength) => sendStop(transport, id, { generationId, seenContentLength }),
+    afterAnswer: c.deleteAfter ? () => sendDelete(transport, id) : undefined,
   });
 };
 

@@ -3,7 +3,7 @@ import type { CompletionEvent } from '../events';
 import type { Transport } from '../http/exchange';
 import type { ResolvedCompletion } from '../options';
 import { readTgiEvent } from '../stream/tgi';
-import { conversationPath, sendStop } from '../steps/after-stream';
+import { conversationPath, sendDelete, sendStop } from '../steps/after-stream';
 import { conversation$ } from '../steps/conversation';
 import { session$ } from '../steps/session';
 import { settings$ } from '../steps/settings';
@@ -43,6 +43,7 @@ const stream$ = (transport: Transport, c: ResolvedCompletion, conversationId: st
     maxLineBytes: c.maxLineBytes,
     endToken: c.endToken,
     abandon: () => sendStop(transport, conversationId),
+    afterAnswer: c.deleteAfter ? () => sendDelete(transport, conversationId) : undefined,
   });
 
 /** Session and settings of dialect h2o: `GET /`, then `POST /settings` choosing `model`. */

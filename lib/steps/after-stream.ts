@@ -1,9 +1,5 @@
-import { catchError, EMPTY, ignoreElements, Observable, switchMap, timer } from 'rxjs';
-import { drainBody } from '../http/body';
-import { Answer, exchange$, Transport } from '../http/exchange';
-
-// Reads the (empty) answer to the end, so the connection goes back to the pool.
-const drain = ({ body }: Answer) => drainBody(body);
+import type { Transport } from '../http/exchange';
+import { fireAndForget } from '../http/fire-and-forget';
 
 /** The path of a conversation. */
 export const conversationPath = (id: string) => `/conversation/${encodeURIComponent(id)}`;
@@ -26,31 +22,21 @@ export const sendStop = (transport: Transport, id: string, body?: unknown): void
           headers: { accept: 'application/json', 'content-type': 'application/json' },
           body: JSON.stringify(body),
         };
-  timer(stopDelayMs)
-    .pipe(
-      switchMap(() =>
-        exchange$<never>(transport, {
-          step: 'stream',
-          path: `${conversationPath(id)}/stop-generating`,
-          init,
-          consume: drain,
-        }),
-      ),
-    )
-    .subscribe({ error: () => undefined });
+  fireAndForget(transport, {
+    step: 'stream',
+    path: `${conversationPath(id)}/stop-generating`,
+    init,
+    delayMs: stopDelayMs,
+  });
 };
 
 /**
- * `DELETE /conversation/<id>` once the answer is complete (`deleteAfter`). Emits nothing;
- * a failure to delete does not undo an answer already delivered, so it is swallowed.
+ * `DELETE /conversation/<id>` once the answer is complete (`deleteAfter`), fire and forget:
+ * a failure to delete does not undo an answer already delivered.
  */
-export const deleteConversation$ = (transport: Transport, id: string): Observable<never> =>
-  exchange$<never>(transport, {
+export const sendDelete = (transport: Transport, id: string): void =>
+  fireAndForget(transport, {
     step: 'stream',
     path: conversationPath(id),
     init: { method: 'DELETE', headers: { accept: 'application/json' } },
-    consume: drain,
-  }).pipe(
-    ignoreElements(),
-    catchError(() => EMPTY),
-  );
+  });

@@ -18,7 +18,20 @@ export interface StreamSpec {
    * token): aborting alone does not stop the server generating. Gets the text length seen.
    */
   readonly abandon: (seenChars: number) => void;
+  /**
+   * Called once the answer is complete (its final event, or the end token), after the
+   * subscriber has had it: `deleteAfter`.
+   */
+  readonly afterAnswer?: () => void;
 }
+
+// The client itself ended these streams (the server would go on generating); the server ended
+// the others (its in-band error, the end of the body) or never started one (an HTTP status).
+const cutByClient = (err: unknown): boolean =>
+  err instanceof H2oProtocolError &&
+  (err.reason === 'line-too-long' ||
+    err.reason === 'malformed' ||
+    err.reason === 'unexpected-response');
 
 /**
  * The stream step: emits its step event, the tokens as they arrive, and `done` with the
@@ -29,6 +42,8 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
   new Observable<CompletionEvent>((subscriber) => {
     let ended = false;
     let answered = false;
+    // The final event or the end token came: the answer is whole.
+    let whole = false;
     let tokens = 0;
     let seenChars = 0;
     const request = exchange$<CompletionEvent>(transport, {
@@ -44,7 +59,10 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
           token(event) {
             if (ended) return;
             // The end token goes on, uncounted, so that takeWhile ends the stream there.
-            if (event.text === spec.endToken) return subscriber.next(event);
+            if (event.text === spec.endToken) {
+              whole = true;
+              return subscriber.next(event);
+            }
             if (event.special) return;
             // Counted before it is passed on: a subscriber may leave while taking it.
             tokens++;
@@ -55,6 +73,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
             if (ended) return;
             ended = true;
             answered = true;
+            whole = true;
             subscriber.next({ type: 'done', text, tokens, conversationId: spec.conversationId });
           },
         });
@@ -69,6 +88,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
       },
     }).subscribe({
       error: (err: unknown) => {
+        if (!ended && cutByClient(err)) spec.abandon(seenChars);
         ended = true;
         subscriber.error(err);
       },
@@ -80,5 +100,6 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
         ended = true;
         spec.abandon(seenChars);
       }
+      if (whole) spec.afterAnswer?.();
     };
   });
