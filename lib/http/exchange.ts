@@ -73,11 +73,12 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
         });
       const ms = performance.now() - started;
       body = readBody(response.body, spec.step);
-      const insecure = insecureCookieError(spec.step, url, response.headers.get('set-cookie'));
-      if (insecure) throw insecure;
       if (!(spec.accept ?? isOk)(response.status, response)) {
         throw httpError(spec.step, response, url, await readText(body, maxErrorBody));
       }
+      // On an accepted answer only: an error status says more than its cookie.
+      const insecure = insecureCookieError(spec.step, url, response.headers.get('set-cookie'));
+      if (insecure) throw insecure;
       await spec.consume({ response, body, ms, url }, out);
     };
 
