@@ -4,6 +4,7 @@ import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
 import { createDefaultFetch } from './http/default-fetch';
 import type { Transport } from './http/exchange';
+import { mergeHeaders } from './http/merge-headers';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { Message } from './prompt';
 
@@ -18,7 +19,8 @@ const pipeline$ = (
     const transport: Transport = {
       fetch: c.fetch ?? createDefaultFetch(),
       baseUrl: c.baseUrl,
-      headers: c.headers,
+      // The session's headers, the completion's own over them.
+      headers: mergeHeaders(c.session?.headers ?? {}, c.headers),
     };
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
     // `deleteAfter` is the stream step's, once the answer is whole: it holds nothing back.

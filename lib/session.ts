@@ -25,6 +25,8 @@ export interface H2oSession {
   readonly fetch: FetchLike;
   /** The model chosen in the settings. */
   readonly model: string;
+  /** The headers it was opened with: they go with every completion that uses it. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Options of {@link openSession}; all optional. */
@@ -63,8 +65,9 @@ export const openSession = (options: SessionOptions = {}): Observable<H2oSession
     }
     const model = modelId(name);
     const fetch = resolveFetch(options.fetch) ?? createDefaultFetch();
-    const transport: Transport = { fetch, baseUrl, headers: resolveHeaders(options.headers) };
-    const session: H2oSession = { baseUrl, dialect, fetch, model };
+    const headers = resolveHeaders(options.headers);
+    const transport: Transport = { fetch, baseUrl, headers };
+    const session: H2oSession = { baseUrl, dialect, fetch, model, headers };
     const ready$ =
       dialect === 'h2o'
         ? session$(transport).pipe(switchMap(() => settings$(transport, origin, model)))

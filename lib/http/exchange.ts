@@ -4,6 +4,7 @@ import type { FetchLike } from '../options';
 import { BodyReader, readBody, readText } from './body';
 import { httpError, maxErrorBody } from './http-error';
 import { insecureCookieError } from './insecure-cookie';
+import { mergeHeaders } from './merge-headers';
 
 /** What every request of a completion shares. */
 export interface Transport {
@@ -65,7 +66,7 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
     let finished = false;
 
     const run = async () => {
-      const headers = { ...transport.headers, ...(spec.init.headers as Record<string, string>) };
+      const headers = mergeHeaders(transport.headers, spec.init.headers as Record<string, string>);
       const response = await transport
         .fetch(url, { ...spec.init, headers, signal: abort.signal })
         .catch((err: unknown) => {
