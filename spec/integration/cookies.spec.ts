@@ -1,5 +1,6 @@
-import { completion$, H2oHttpError, H2oProtocolError, isRetryable } from '../../lib';
-import { collect, hello, viaLoopback } from '../helpers';
+import { completion$, H2oHttpError, H2oProtocolError, isRetryable, withCookieJar } from '../../lib';
+import { Emulator, startEmulator } from '../../lib/testing';
+import { collect, cookieOf, hello, viaLoopback } from '../helpers';
 import {
   h2oRoutes,
   Route,
@@ -58,5 +59,24 @@ describe('the insecure-cookie check', () => {
     const { error } = await collect(completion$('falcon-40b', hello, { ...remote, baseUrl }));
     expect(error).toBeInstanceOf(H2oProtocolError);
     expect((error as H2oProtocolError).reason).toBe('insecure-cookie');
+  });
+});
+
+describe('withCookieJar', () => {
+  let emu: Emulator | undefined;
+  afterEach(async () => {
+    await emu?.close();
+    emu = undefined;
+  });
+
+  it("gives Node's own fetch a cookie jar: the session survives the handshake", async () => {
+    emu = await startEmulator();
+    const fetch = withCookieJar(globalThis.fetch);
+    const { values, error } = await collect(
+      completion$('falcon-40b', hello, { baseUrl: emu.url, fetch }),
+    );
+    expect(error).toBeUndefined();
+    expect(values.join('')).toBe('Hello! You said: Say hello');
+    expect(cookieOf(emu.requests[3])).toBe(cookieOf(emu.requests[1]));
   });
 });
