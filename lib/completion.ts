@@ -1,8 +1,9 @@
-import { defer, filter, Observable, takeWhile } from 'rxjs';
+import { catchError, defer, filter, Observable, takeWhile, throwError } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
 import { createDefaultFetch } from './http/default-fetch';
+import { explainHttpError } from './http/error-hints';
 import type { Transport } from './http/exchange';
 import { mergeHeaders } from './http/merge-headers';
 import { CompletionOptions, resolveCompletion } from './options';
@@ -27,6 +28,7 @@ const pipeline$ = (
     return dialect$(transport, c).pipe(
       takeWhile((e) => e.type !== 'token' || e.text !== c.endToken),
       takeWhile((e) => e.type !== 'done', true),
+      catchError((err: unknown) => throwError(() => explainHttpError(c.dialect, err))),
     );
   });
 
