@@ -57,6 +57,10 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
         subscriber.next({ type: 'step', step: 'stream', ms });
         await pumpStream(body.chunks, spec.maxLineBytes, spec.read, {
           token(event) {
+            // Lingering is for the protocol's own tail (blank lines, padding, `finished`): a
+            // token after the final event is not, so the body is cut at once.
+            if (answered)
+              throw new H2oProtocolError('stream', 'malformed', 'a token after the final event');
             if (ended) return;
             // The end token goes on, uncounted, so that takeWhile ends the stream there.
             if (event.text === spec.endToken) {
