@@ -1,12 +1,12 @@
-import { concat, defer, filter, Observable, of, concatMap, takeWhile } from 'rxjs';
+import { catchError, defer, filter, Observable, takeWhile, throwError } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
+import { explainHttpError } from './http/error-hints';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { ModelId } from './models';
 import type { Message } from './prompt';
 import { takeUntilAborted } from './signal';
-import { deleteConversation$ } from './steps/delete';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
 const pipeline$ = (
@@ -17,17 +17,11 @@ const pipeline$ = (
   defer(() => {
     const c = resolveCompletion(model, messages, options);
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
-    const events$ = dialect$(c).pipe(
+    // `deleteAfter` is the stream step's, once the answer is whole: it holds nothing back.
+    return dialect$(c).pipe(
       takeWhile((e) => e.type !== 'token' || e.text !== c.endToken),
       takeWhile((e) => e.type !== 'done', true),
-    );
-    if (!c.deleteAfter) return events$;
-    return events$.pipe(
-      concatMap((e) =>
-        e.type === 'done'
-          ? concat(of(e), deleteConversation$(c.transport, e.conversationId))
-          : of(e),
-      ),
+      catchError((err: unknown) => throwError(() => explainHttpError(c.dialect, err))),
     );
   });
 

@@ -2,6 +2,7 @@ export { completion$, completionEvents$ } from './completion';
 export type { CompletionEvent, DoneEvent, HandshakeStep, StepEvent, TokenEvent } from './events';
 export { H2oError, H2oHttpError, H2oInputError, H2oNetworkError, H2oProtocolError } from './errors';
 export type { H2oProtocolReason, H2oStep } from './errors';
+export { withCookieJar } from './http/default-fetch';
 export { listModels$ } from './list-models';
 export type { ListModelsOptions, ModelInfo } from './list-models';
 export { defaultModel, models, modelId } from './models';

@@ -7,6 +7,7 @@ import { chain } from '../steps/chain';
 import { conversation$, conversationPath } from '../steps/conversation';
 import { rootMessage$, rootMessageId } from '../steps/root-message';
 import { chatUiSettings$ } from '../steps/settings';
+import { sendDelete } from '../steps/delete';
 import { sendStop } from '../steps/stop';
 import { tokens$ } from '../steps/tokens';
 
@@ -18,7 +19,7 @@ const stream$ = (c: ResolvedCompletion, id: string, parentId: string) => {
     init: {
       method: 'POST',
       headers: {
-        accept: 'application/jsonl, application/json',
+        accept: 'application/jsonl,application/json',
         'content-type': contentType,
         // A multipart POST passes the server's CSRF check only with a same-origin Origin.
         origin: c.origin,
@@ -31,6 +32,7 @@ const stream$ = (c: ResolvedCompletion, id: string, parentId: string) => {
     // So that what the server keeps is what the user saw.
     abandon: (seenContentLength) =>
       sendStop(c.transport, id, { generationId: c.generationId, seenContentLength }),
+    afterAnswer: c.deleteAfter ? () => sendDelete(c.transport, id) : undefined,
   });
 };
 

@@ -7,6 +7,7 @@ import { chain } from '../steps/chain';
 import { conversation$, conversationPath } from '../steps/conversation';
 import { session$ } from '../steps/session';
 import { settings$ } from '../steps/settings';
+import { sendDelete } from '../steps/delete';
 import { sendStop } from '../steps/stop';
 import { tokens$ } from '../steps/tokens';
 
@@ -17,13 +18,19 @@ const stream$ = (c: ResolvedCompletion, conversationId: string) => {
     path: conversationPath(conversationId),
     init: {
       method: 'POST',
-      headers: { accept: 'text/event-stream, application/json', 'content-type': contentType },
+      headers: {
+        // No space after the comma: SvelteKit 1.15 does not trim it, and " application/json"
+        // would match nothing (every error then comes back as an HTML page).
+        accept: 'text/event-stream,application/json',
+        'content-type': contentType,
+      },
       body,
     },
     read: readTgiEvent,
     maxLineBytes: c.maxLineBytes,
     endToken: c.endToken,
     abandon: () => sendStop(c.transport, conversationId),
+    afterAnswer: c.deleteAfter ? () => sendDelete(c.transport, conversationId) : undefined,
   });
 };
 

@@ -1,3 +1,5 @@
+import { H2oNetworkError, H2oProtocolError, H2oStep } from '../errors';
+
 /** A response body as an async sequence of byte chunks, with a way to stop it early. */
 export interface BodyReader {
   readonly chunks: AsyncIterable<Uint8Array>;
@@ -40,22 +42,44 @@ const fromWebStream = (stream: ReadableStream<Uint8Array>): BodyReader => {
   };
 };
 
-/** Reads `body` (a Node Readable or a WHATWG `ReadableStream`) chunk by chunk. */
-export const readBody = (body: unknown): BodyReader => {
-  if (isWebStream(body)) return fromWebStream(body);
+// What the body's own iterator throws is the connection failing (reset, aborted mid-body).
+const networkFailures = (chunks: AsyncIterable<Uint8Array>, step: H2oStep) => ({
+  async *[Symbol.asyncIterator]() {
+    try {
+      yield* chunks;
+    } catch (err) {
+      throw new H2oNetworkError(step, err);
+    }
+  },
+});
+
+/**
+ * Reads `body` (a Node Readable or a WHATWG `ReadableStream`) chunk by chunk; a failure to
+ * read it is an {@link H2oNetworkError} of `step`, a body of any other type is
+ * `unexpected-response`.
+ */
+export const readBody = (body: unknown, step: H2oStep): BodyReader => {
+  if (isWebStream(body)) {
+    const reader = fromWebStream(body);
+    return { chunks: networkFailures(reader.chunks, step), cancel: reader.cancel };
+  }
   if (isNodeReadable(body)) {
     // node-fetch reports an abort by emitting 'error' on the body, whether or not anyone still
     // reads it: without a listener that would crash the process.
     body.on('error', () => undefined);
-    return { chunks: body, cancel: () => body.destroy() };
+    return { chunks: networkFailures(body, step), cancel: () => body.destroy() };
   }
   if (body == null) return { chunks: (async function* () {})(), cancel: () => undefined };
-  throw new TypeError('response body is neither a Node Readable nor a ReadableStream');
+  throw new H2oProtocolError(
+    step,
+    'unexpected-response',
+    `a response body of type ${typeof body}, neither a Node Readable nor a ReadableStream`,
+  );
 };
 
 /**
- * The body as text, keeping at most `maxChars` characters (the rest is read and dropped, so
- * the connection can be reused).
+ * The body as text, at most `maxChars` characters: reading stops there and the body is
+ * cancelled, so that an endless body (an error page that never ends) costs no more.
  */
 export const readText = async (
   { chunks, cancel }: BodyReader,
@@ -65,15 +89,31 @@ export const readText = async (
   let text = '';
   try {
     for await (const chunk of chunks) {
-      if (text.length < maxChars) text += decoder.decode(chunk, { stream: true });
+      text += decoder.decode(chunk, { stream: true });
+      if (text.length >= maxChars) return text.slice(0, maxChars);
     }
-    if (text.length < maxChars) text += decoder.decode();
+    text += decoder.decode();
   } finally {
     cancel();
   }
   return text.length > maxChars ? text.slice(0, maxChars) : text;
 };
 
-/** Reads an (empty) answer to its end, so that the connection goes back to the pool. */
-export const drain = ({ body }: { body: BodyReader }): Promise<void> =>
-  readText(body, 0).then(() => undefined);
+// Enough for any page or answer a step drains; past it, a fresh connection is cheaper.
+const maxDrainBytes = 1024 * 1024;
+
+/**
+ * Reads a body that is not needed to its end, so that the connection goes back to the pool;
+ * one over 1 MiB is cancelled instead.
+ */
+export const drainBody = async ({ chunks, cancel }: BodyReader): Promise<void> => {
+  let bytes = 0;
+  try {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      if (bytes > maxDrainBytes) return;
+    }
+  } finally {
+    cancel();
+  }
+};

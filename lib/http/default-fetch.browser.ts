@@ -12,3 +12,9 @@ export const createDefaultFetch = (): FetchLike => {
   const pageFetch = globalThis.fetch.bind(globalThis);
   return (input, init) => pageFetch(input, { credentials: 'include', ...init });
 };
+
+/**
+ * The browser build's `withCookieJar`: the browser keeps cookies itself, so the given fetch
+ * is returned as it is, and without one the page's fetch with `credentials: 'include'`.
+ */
+export const withCookieJar = (fetch?: FetchLike): FetchLike => fetch ?? createDefaultFetch();

@@ -18,6 +18,24 @@ const isBrowser = (): boolean =>
   typeof globalThis.fetch === 'function';
 
 /**
+ * Wraps `fetch` (default: cross-fetch over keep-alive agents) with fetch-cookie and a fresh,
+ * empty tough-cookie jar, so that it keeps the session cookie as a completion needs: for
+ * Node's own `fetch` or an instrumented one.
+ *
+ * @example
+ * completion$('falcon-40b', messages, { baseUrl, fetch: withCookieJar(fetch) });
+ */
+export const withCookieJar = (fetch?: FetchLike): FetchLike => {
+  if (fetch !== undefined) {
+    const withCookies = makeFetchCookie(fetch as unknown as typeof globalThis.fetch);
+    return (input, init) => withCookies(input, init) as unknown as Promise<Response>;
+  }
+  const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch);
+  return (input, init) =>
+    withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
+};
+
+/**
  * A fetch with its own, empty cookie jar (Node), or the page's fetch sending the page's
  * cookies (browser), where the cookie store is the browser's own.
  */
@@ -26,7 +44,5 @@ export const createDefaultFetch = (): FetchLike => {
     const pageFetch = globalThis.fetch.bind(globalThis);
     return (input, init) => pageFetch(input, { credentials: 'include', ...init });
   }
-  const withCookies = makeFetchCookie(crossFetch as unknown as typeof fetch);
-  return (input, init) =>
-    withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
+  return withCookieJar();
 };

@@ -1,7 +1,15 @@
 import type { H2oProtocolError, H2oStep } from '../errors';
 import { insecureCookie } from '../protocol-errors';
 
-const secureAttribute = /;\s*secure\s*(;|,|$)/i;
+const secureAttribute = /;\s*secure\s*(;|$)/i;
+
+// fetch joins several Set-Cookie headers with ", ", and Expires dates hold ", " too: a new
+// cookie starts where ", " is followed by `name=`.
+const cookieSplit = /,\s*(?=[^;,=\s]+=)/;
+
+/** The session cookie (`hf-chat`) among the `Set-Cookie` headers, if the answer sets it. */
+const sessionCookie = (setCookie: string): string | undefined =>
+  setCookie.split(cookieSplit).find((cookie) => /^\s*hf-chat=/i.test(cookie));
 
 /** True for the hosts a cookie jar treats as secure over plain http (loopback). */
 export const isLoopbackHost = (hostname: string): boolean => {
@@ -23,7 +31,9 @@ export const insecureCookieError = (
   url: string,
   setCookie: string | null,
 ): H2oProtocolError | undefined => {
-  if (!setCookie || !secureAttribute.test(setCookie)) return undefined;
+  const session = setCookie ? sessionCookie(setCookie) : undefined;
+  // Only the session cookie matters (a load balancer's Secure cookie is its own business).
+  if (!session || !secureAttribute.test(session)) return undefined;
   const { protocol, hostname } = new URL(url);
   if (protocol !== 'http:' || isLoopbackHost(hostname)) return undefined;
   return insecureCookie(step, hostname);

@@ -4,6 +4,7 @@ import { BodyReader, readBody, readText } from './body';
 import { httpError, maxErrorBody } from './http-error';
 import { insecureCookieError } from './insecure-cookie';
 import type { Transport } from './transport';
+import { mergeHeaders } from './merge-headers';
 
 export type { Transport } from './transport';
 
@@ -38,10 +39,18 @@ export const lingerMs = 1000;
 
 const isOk = (status: number) => status >= 200 && status < 300;
 
+// Only the fetch and the body's reads are the connection (they throw H2oNetworkError): what
+// else throws is a bug, and trying again would not help.
+const internalError = (step: H2oStep, err: unknown) =>
+  new H2oError(step, `${step}: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
+
 /**
  * One HTTP request as a cold Observable: fetch on subscribe, abort on unsubscribe (the body
  * reader is cancelled too, so the server sees the socket close), status checked into
- * {@link H2oHttpError}, failures of the connection into {@link H2oNetworkError}.
+ * {@link H2oHttpError}, failures of the connection into {@link H2oNetworkError}; anything
+ * else thrown is an {@link H2oError} that is not retryable.
  */
 export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Observable<T> =>
   new Observable<T>((out) => {
@@ -52,15 +61,20 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
     let finished = false;
 
     const run = async () => {
-      const headers = { ...transport.headers, ...(spec.init.headers as Record<string, string>) };
-      const response = await transport.fetch(url, { ...spec.init, headers, signal: abort.signal });
+      const headers = mergeHeaders(transport.headers, spec.init.headers as Record<string, string>);
+      const response = await transport
+        .fetch(url, { ...spec.init, headers, signal: abort.signal })
+        .catch((err: unknown) => {
+          throw new H2oNetworkError(spec.step, err);
+        });
       const ms = performance.now() - started;
-      body = readBody(response.body);
-      const insecure = insecureCookieError(spec.step, url, response.headers.get('set-cookie'));
-      if (insecure) throw insecure;
+      body = readBody(response.body, spec.step);
       if (!(spec.accept ?? isOk)(response.status, response)) {
         throw httpError(spec.step, response, url, await readText(body, maxErrorBody));
       }
+      // On an accepted answer only: an error status says more than its cookie.
+      const insecure = insecureCookieError(spec.step, url, response.headers.get('set-cookie'));
+      if (insecure) throw insecure;
       await spec.consume({ response, body, ms, url }, out);
     };
 
@@ -81,7 +95,7 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
         stop();
         // An abort we asked for is not an error: the subscriber has gone.
         if (out.closed) return;
-        out.error(err instanceof H2oError ? err : new H2oNetworkError(spec.step, err));
+        out.error(err instanceof H2oError ? err : internalError(spec.step, err));
       },
     );
 

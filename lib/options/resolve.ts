@@ -1,3 +1,4 @@
+import { mergeHeaders } from '../http/merge-headers';
 import { resolveTransport } from '../http/transport';
 import { defaultModel, isModelAlias, modelId } from '../models';
 import type { Message } from '../prompt';
@@ -172,7 +173,8 @@ export const resolveCompletion = (
     settingsBody: settingsBody(dialect, resolvedModel),
     streamBody: streamBody(dialect, s),
     // Last: a default fetch is made only for valid options.
-    transport: resolveTransport(baseUrl, headers, fetch),
+    // The session's headers, the completion's own over them.
+    transport: resolveTransport(baseUrl, mergeHeaders(session?.headers ?? {}, headers), fetch),
   };
 };
 
@@ -188,7 +190,7 @@ export const resolveSession = (options: SessionOptions = {}): ResolvedSession =>
   const headers = resolveHeaders(options.headers);
   const transport = resolveTransport(baseUrl, headers, resolveFetch(options.fetch));
   return {
-    session: { baseUrl, dialect, fetch: transport.fetch, model },
+    session: { baseUrl, dialect, fetch: transport.fetch, model, headers },
     origin,
     transport,
     settingsBody: settingsBody(dialect, model),

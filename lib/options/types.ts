@@ -16,6 +16,8 @@ export interface H2oSession {
   readonly fetch: FetchLike;
   /** The model chosen in the settings. */
   readonly model: string;
+  /** The headers it was opened with: they go with every completion that uses it. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Options of `openSession`; all optional. */

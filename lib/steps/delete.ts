@@ -1,19 +1,14 @@
-import { catchError, EMPTY, ignoreElements, Observable } from 'rxjs';
-import { drain } from '../http/body';
-import { exchange$, Transport } from '../http/request';
+import { fireAndForget } from '../http/fire-and-forget';
+import type { Transport } from '../http/transport';
 import { conversationPath } from './conversation';
 
 /**
- * `DELETE /conversation/<id>` once the answer is complete (`deleteAfter`). Emits nothing;
- * a failure to delete does not undo an answer already delivered, so it is swallowed.
+ * `DELETE /conversation/<id>` once the answer is complete (`deleteAfter`), fire and forget:
+ * a failure to delete does not undo an answer already delivered.
  */
-export const deleteConversation$ = (transport: Transport, id: string): Observable<never> =>
-  exchange$<never>(transport, {
+export const sendDelete = (transport: Transport, id: string): void =>
+  fireAndForget(transport, {
     step: 'stream',
     path: conversationPath(id),
     init: { method: 'DELETE', headers: { accept: 'application/json' } },
-    consume: drain,
-  }).pipe(
-    ignoreElements(),
-    catchError(() => EMPTY),
-  );
+  });

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { readText } from '../http/body';
+import { drainBody } from '../http/body';
 import { exchange$ } from '../http/request';
 import type { Transport } from '../http/transport';
 import type { StepResult } from './chain';
@@ -11,7 +11,7 @@ export const session$ = (transport: Transport): Observable<StepResult<void>> =>
     path: '/',
     init: { method: 'GET', headers: { accept: 'text/html' } },
     consume: async ({ body, ms }, out) => {
-      await readText(body, 0);
+      await drainBody(body);
       out.next({ step: 'session', ms, value: undefined });
     },
   });

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { drain } from '../http/body';
+import { drainBody } from '../http/body';
 import { readJsonObject } from '../http/json';
 import { exchange$, Received } from '../http/request';
 import type { Transport, WireBody } from '../http/transport';
@@ -33,7 +33,7 @@ const settingsRequest = (
   });
 
 const refused = async (received: Received) => {
-  if (received.response.status !== 200) return drain(received);
+  if (received.response.status !== 200) return drainBody(received.body);
   const json = await readJsonObject('settings', received);
   if (json.type !== 'redirect' && json.type !== 'success') {
     const what = JSON.stringify(json).slice(0, 200);
@@ -74,5 +74,5 @@ export const chatUiSettings$ = (transport: Transport, json: WireBody) =>
     transport,
     { headers: { accept: 'application/json', 'content-type': json.contentType }, body: json.body },
     undefined,
-    drain,
+    (received) => drainBody(received.body),
   );

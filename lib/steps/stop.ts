@@ -1,6 +1,5 @@
-import { switchMap, timer } from 'rxjs';
-import { drain } from '../http/body';
-import { exchange$, Transport } from '../http/request';
+import { fireAndForget } from '../http/fire-and-forget';
+import type { Transport } from '../http/transport';
 import { conversationPath } from './conversation';
 
 // The stop request follows the abort by 50 ms (node-fetch closes the socket at once, undici
@@ -21,16 +20,10 @@ export const sendStop = (transport: Transport, id: string, body?: unknown): void
           headers: { accept: 'application/json', 'content-type': 'application/json' },
           body: JSON.stringify(body),
         };
-  timer(stopDelayMs)
-    .pipe(
-      switchMap(() =>
-        exchange$<never>(transport, {
-          step: 'stream',
-          path: `${conversationPath(id)}/stop-generating`,
-          init,
-          consume: drain,
-        }),
-      ),
-    )
-    .subscribe({ error: () => undefined });
+  fireAndForget(transport, {
+    step: 'stream',
+    path: `${conversationPath(id)}/stop-generating`,
+    init,
+    delayMs: stopDelayMs,
+  });
 };

@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
-import { truncated } from '../protocol-errors';
+import { H2oProtocolError } from '../errors';
+import { malformed, truncated } from '../protocol-errors';
 import type { CompletionEvent } from '../events';
 import { exchange$, Transport } from '../http/request';
 import { PayloadReader, pumpStream } from '../stream/pump';
@@ -18,7 +19,20 @@ export interface StreamSpec {
    * token): aborting alone does not stop the server generating. Gets the text length seen.
    */
   readonly abandon: (seenChars: number) => void;
+  /**
+   * Called once the answer is complete (its final event, or the end token), after the
+   * subscriber has had it: `deleteAfter`.
+   */
+  readonly afterAnswer?: () => void;
 }
+
+// The client itself ended these streams (the server would go on generating); the server ended
+// the others (its in-band error, the end of the body) or never started one (an HTTP status).
+const cutByClient = (err: unknown): boolean =>
+  err instanceof H2oProtocolError &&
+  (err.reason === 'line-too-long' ||
+    err.reason === 'malformed' ||
+    err.reason === 'unexpected-response');
 
 /**
  * The stream step: emits its step event, the tokens as they arrive, and `done` with the
@@ -29,6 +43,8 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
   new Observable<CompletionEvent>((subscriber) => {
     let ended = false;
     let answered = false;
+    // The final event or the end token came: the answer is whole.
+    let whole = false;
     let tokens = 0;
     let seenChars = 0;
     const request = exchange$<CompletionEvent>(transport, {
@@ -42,9 +58,15 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
         subscriber.next({ type: 'step', step: 'stream', ms });
         await pumpStream(body.chunks, spec.maxLineBytes, spec.read, {
           token(event) {
+            // Lingering is for the protocol's own tail (blank lines, padding, `finished`): a
+            // token after the final event is not, so the body is cut at once.
+            if (answered) throw malformed(event.text, 'a token after the final event: ');
             if (ended) return;
             // The end token goes on, uncounted, so that takeWhile ends the stream there.
-            if (event.text === spec.endToken) return subscriber.next(event);
+            if (event.text === spec.endToken) {
+              whole = true;
+              return subscriber.next(event);
+            }
             if (event.special) return;
             // Counted before it is passed on: a subscriber may leave while taking it.
             tokens++;
@@ -55,6 +77,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
             if (ended) return;
             ended = true;
             answered = true;
+            whole = true;
             subscriber.next({ type: 'done', text, tokens, conversationId: spec.conversationId });
           },
         });
@@ -65,6 +88,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
       },
     }).subscribe({
       error: (err: unknown) => {
+        if (!ended && cutByClient(err)) spec.abandon(seenChars);
         ended = true;
         subscriber.error(err);
       },
@@ -76,5 +100,6 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
         ended = true;
         spec.abandon(seenChars);
       }
+      if (whole) spec.afterAnswer?.();
     };
   });

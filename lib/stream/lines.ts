@@ -1,13 +1,16 @@
 import type { H2oStep } from '../errors';
 import { lineTooLong } from '../protocol-errors';
-import { createUtf8Decoder } from './utf8';
+import { createUtf8Decoder, utf8Length } from './utf8';
 
 /** Splits a byte stream into text lines; see {@link createLineDecoder}. */
 export interface LineDecoder {
   /** Decodes `chunk` and calls `onLine` for every line it completes. */
   feed(chunk: Uint8Array): void;
-  /** Flushes the last line, if the stream did not end with a line break. */
-  end(): void;
+  /**
+   * Ends the stream. An unterminated last line is not a line (the body may have been cut in
+   * it, as the SSE spec reads it): it is returned, not passed to `onLine`.
+   */
+  end(): string;
 }
 
 /**
@@ -28,15 +31,25 @@ export const createLineDecoder = (
   // A chunk that ended in `\r` may be followed by the `\n` of the same line break.
   let skipLeadingLF = false;
 
-  // UTF-16 units never outnumber UTF-8 bytes and one unit is at most 3 bytes, so the exact
-  // count is needed only near the cap.
-  const check = (text: string) => {
-    if (text.length * 3 <= maxLineBytes) return;
-    const bytes = text.length > maxLineBytes ? text.length : new TextEncoder().encode(text).length;
-    if (bytes > maxLineBytes) {
-      tail = '';
-      throw lineTooLong(step, maxLineBytes);
-    }
+  // The unfinished line's size in bytes, kept as it grows (re-encoding it on every chunk
+  // made a long line cost quadratic time); undefined while it is surely under the cap.
+  let tailBytes: number | undefined;
+
+  const tooLong = () => {
+    tail = '';
+    tailBytes = undefined;
+    return lineTooLong(step, maxLineBytes);
+  };
+
+  // UTF-16 units never outnumber UTF-8 bytes and one unit is at most 3 bytes, so bytes are
+  // counted only near the cap, and only those of `text` from `from` to `to` that are new.
+  const bytesWith = (text: string, from: number, to: number): number | undefined => {
+    const units = tail.length + to - from;
+    if (units * 3 <= maxLineBytes) return undefined;
+    if (units > maxLineBytes) throw tooLong();
+    const bytes = (tailBytes ?? utf8Length(tail, 0, tail.length)) + utf8Length(text, from, to);
+    if (bytes > maxLineBytes) throw tooLong();
+    return bytes;
   };
 
   const split = (text: string) => {
@@ -62,15 +75,16 @@ export const createLineDecoder = (
         }
       }
       if (end === -1) break;
+      bytesWith(text, start, end);
       const line = tail === '' ? text.slice(start, end) : tail + text.slice(start, end);
       tail = '';
-      check(line);
+      tailBytes = undefined;
       onLine(line);
       start = next;
     }
     if (start < text.length) {
+      tailBytes = bytesWith(text, start, text.length);
       tail += text.slice(start);
-      check(tail);
     }
   };
 
@@ -87,11 +101,10 @@ export const createLineDecoder = (
     end() {
       const rest = decoder.end();
       if (rest !== '') split(rest);
-      if (tail !== '') {
-        const last = tail;
-        tail = '';
-        onLine(last);
-      }
+      const last = tail;
+      tail = '';
+      tailBytes = undefined;
+      return last;
     },
   };
 };

@@ -19,6 +19,8 @@ export const pumpStream = async (
   const events = createEventDecoder((payload) => read(payload, sink));
   const lines = createLineDecoder(events.line, maxLineBytes);
   for await (const chunk of chunks) lines.feed(chunk);
+  // A last line the body ended in is dropped: without its final event the stream step reports
+  // the answer as truncated (retryable), not the cut line as malformed.
   lines.end();
   events.end();
 };

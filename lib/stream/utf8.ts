@@ -96,3 +96,28 @@ export const createUtf8Decoder = (
     },
   };
 };
+
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit < 0xe000;
+
+/**
+ * The UTF-8 size of `text` from `from` to `to` (UTF-16 units), without encoding it: a
+ * surrogate pair is 4 bytes, a lone surrogate 3 (it encodes as U+FFFD).
+ */
+export const utf8Length = (text: string, from: number, to: number): number => {
+  let bytes = to - from;
+  for (let i = from; i < to; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (
+      unit >= 0xd800 &&
+      unit < 0xdc00 &&
+      i + 1 < to &&
+      isLowSurrogate(text.charCodeAt(i + 1))
+    ) {
+      bytes += 2; // a pair: two units, four bytes
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+};

@@ -151,6 +151,8 @@ describe('completion$ against the emulator (dialect h2o)', () => {
       completion$('falcon-40b', hello, { baseUrl: emu.url, deleteAfter: true }).pipe(toArray()),
     );
     expect(tokens.join('')).toBe('Hello, world!');
+    // Fire and forget: the answer does not wait for it.
+    await until(() => ofStep(emu, 'delete')[0]?.status !== undefined, 3000, 'the DELETE');
     const del = ofStep(emu, 'delete');
     expect(del).toHaveLength(1);
     expect(del[0].method).toBe('DELETE');

@@ -51,7 +51,7 @@ describe('a WHATWG ReadableStream body (native fetch)', () => {
         cancelled = true;
       },
     });
-    const reader = readBody(stream);
+    const reader = readBody(stream, 'stream');
     const iterator = reader.chunks[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toEqual(new Uint8Array([65]));
     reader.cancel();

@@ -58,10 +58,11 @@ describe('readChatUiUpdate', () => {
 
   it('turns status error into server-error, after the tokens before it', async () => {
     const tokens: string[] = [];
-    const failing = [
-      line({ type: 'stream', token: pad('Hi') }),
-      line({ type: 'status', status: 'error', message: 'terminated', statusCode: 500 }),
-    ].join('\n');
+    const failing =
+      [
+        line({ type: 'stream', token: pad('Hi') }),
+        line({ type: 'status', status: 'error', message: 'terminated', statusCode: 500 }),
+      ].join('\n') + '\n'; // the server ends the error line as every other (04c)
     await expect(
       pumpStream(chunked(new TextEncoder().encode(failing), 5), 1 << 20, readChatUiUpdate, {
         token: (t) => tokens.push(t.text),

@@ -12,13 +12,13 @@ const linesOf = (bytes: Uint8Array, cuts: number[] = [], max = 1 << 20): string[
     decoder.feed(bytes.subarray(at, cut));
     at = cut;
   }
-  decoder.end();
-  return lines;
+  const unterminated = decoder.end();
+  return unterminated === '' ? lines : [...lines, `unterminated: ${unterminated}`];
 };
 
 describe('createLineDecoder', () => {
   const text = 'héllo wörld 👋\r\ndata:{"a":1}\n\n: comment\rlast line €';
-  const expected = ['héllo wörld 👋', 'data:{"a":1}', '', ': comment', 'last line €'];
+  const expected = ['héllo wörld 👋', 'data:{"a":1}', '', ': comment', 'unterminated: last line €'];
 
   it('splits on \\n, \\r\\n and \\r', () => {
     expect(linesOf(encode(text))).toEqual(expected);

@@ -1,0 +1,51 @@
+import { lastValueFrom } from 'rxjs';
+import { completion$, openSession } from '../../lib';
+import { collect, hello } from '../helpers';
+import {
+  h2oRoutes,
+  Route,
+  RouteServer,
+  startRouteServer,
+  streamPath,
+  tgiEvent,
+} from '../support/route-server';
+
+const answer: Route = (req, res) => {
+  if (req.path !== streamPath) return void res.writeHead(200).end();
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.end(tgiEvent('Hi') + tgiEvent('<|endoftext|>', true, 'Hi'));
+};
+
+describe('user headers', () => {
+  let server: RouteServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('that differ from the protocol headers only in case do not override them', async () => {
+    server = await startRouteServer(h2oRoutes(answer));
+    const headers = { 'Content-Type': 'text/plain', ACCEPT: 'text/html', 'X-Extra': 'kept' };
+    const { values } = await collect(
+      completion$('falcon-40b', hello, { baseUrl: server.url, headers }),
+    );
+    expect(values).toEqual(['Hi']);
+    const stream = server.requests.find((r) => r.path === streamPath);
+    expect(stream?.headers['content-type']).toBe('application/json');
+    expect(stream?.headers.accept).toBe('text/event-stream,application/json');
+    expect(stream?.headers['x-extra']).toBe('kept');
+  });
+
+  it("openSession's headers go with the completions that use the session", async () => {
+    server = await startRouteServer(h2oRoutes(answer));
+    const session = await lastValueFrom(
+      openSession({ baseUrl: server.url, headers: { 'x-team': 'blue' } }),
+    );
+    const { values } = await collect(
+      completion$('falcon-40b', hello, { session, headers: { 'x-call': '1' } }),
+    );
+    expect(values).toEqual(['Hi']);
+    const stream = server.requests.find((r) => r.path === streamPath);
+    expect([stream?.headers['x-team'], stream?.headers['x-call']]).toEqual(['blue', '1']);
+  });
+});
