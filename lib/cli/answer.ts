@@ -48,26 +48,30 @@ export const streamAnswer = (
     const endLine = () => {
       if (!json && lastChar !== '\n') out('\n');
     };
-    const onStdoutError = (err: NodeJS.ErrnoException) => {
-      stdoutClosed = true;
-      subscription.unsubscribe();
-      if (err.code !== 'EPIPE') {
-        progress.close();
-        process.stderr.write(`h2o-rx: stdout: ${err.message}\n`);
-      }
-      finish(err.code === 'EPIPE' ? 0 : 1);
-    };
-    const onSignal = (signal: CancelSignal) => {
-      const code = signalStatus[signal];
-      if (cancelling) return finish(code);
+    // Unsubscribes, then resolves to `code` once the stop-generating request (if the answer
+    // had reached its stream step) is answered, or after at most 2 s.
+    const cancel = (code: number) => {
       cancelling = true;
       // Armed before the unsubscribe, so that a stop sent at once is counted too. No stop
       // is sent for an answer that never reached its stream step: nothing to wait for.
       const stopped = streaming ? stops.settled() : Promise.resolve();
       subscription.unsubscribe();
+      void stopped.then(() => finish(code));
+    };
+    const onStdoutError = (err: NodeJS.ErrnoException) => {
+      stdoutClosed = true;
+      if (err.code !== 'EPIPE') {
+        progress.close();
+        process.stderr.write(`h2o-rx: stdout: ${err.message}\n`);
+      }
+      if (!cancelling) cancel(err.code === 'EPIPE' ? 0 : 1);
+    };
+    const onSignal = (signal: CancelSignal) => {
+      const code = signalStatus[signal];
+      if (cancelling) return finish(code);
       endLine();
       progress.close();
-      void stopped.then(() => finish(code));
+      cancel(code);
     };
     process.stdout.on('error', onStdoutError);
     for (const signal of Object.keys(signalStatus)) process.on(signal, onSignal);
