@@ -6,6 +6,7 @@ export type EmulatorStep =
   | 'stream' // POST /conversation/:id
   | 'stop' // POST /conversation/:id/stop-generating
   | 'delete' // DELETE /conversation/:id
+  | 'resume' // GET /conversation/:id/stream (dialect chat-ui: the resume channel)
   | 'models'; // GET /api/models
 
 /**
