@@ -12,10 +12,12 @@ const steps: Record<EmulatorStep, true> = {
   stream: true,
   stop: true,
   delete: true,
+  resume: true,
   models: true,
 };
 const kinds: Record<FaultKind, true> = {
   drop: true,
+  'backend-drop': true,
   stall: true,
   malformed: true,
   'error-event': true,

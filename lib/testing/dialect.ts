@@ -1,21 +1,9 @@
 import { createChatUiDialect } from './chat-ui/dialect';
 import { chatUiSettingsOf } from './chat-ui/settings';
-import type { Exchange } from './server/exchange';
-import { createH2oDialect } from './h2o/dialect';
+import type { Dialect } from './server/dialect';
 import { DEFAULT_LIMITS, type StoreLimits } from './shared/lru';
-import type { EmulatorFault, EmulatorOptions, EmulatorStep } from './types';
-
-/** A server the emulator can impersonate: its routes, and how it fails. */
-export interface Dialect {
-  /** The step a request is for, if it is one of the protocol's steps. */
-  stepOf(method: string, pathname: string): EmulatorStep | undefined;
-  /** Answer a request as the real server would. */
-  handle(exchange: Exchange): Promise<void>;
-  /** Answer with an injected `status` fault, in this server's style. */
-  fail(exchange: Exchange, fault: EmulatorFault): void;
-  /** Throws for a fault this server cannot act out. */
-  checkFault?(fault: EmulatorFault): void;
-}
+import { createH2oDialect } from './h2o/dialect';
+import type { EmulatorFault, EmulatorOptions } from './types';
 
 // mid-2023 chat-ui never retried its backend: there is nothing for `rerun` to imitate.
 const refuseRerun = (fault: EmulatorFault): void => {

@@ -24,6 +24,7 @@ const settingsOf = (options: EmulatorOptions): EmulatorSettings => ({
   rateLimit:
     options.rateLimit === undefined ? undefined : nonNegative('rateLimit', options.rateLimit, 0),
   static: options.static,
+  prompts: [],
 });
 
 // A mistyped folder would otherwise serve the app's 404 for every file, far from the cause.
@@ -68,9 +69,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${urlHost(host)}:${port}`,
     requests: recorder.requests,
+    prompts: settings.prompts,
     inject: (...added) => faults.add(...added),
     reset: () => {
       recorder.clear();
+      settings.prompts.length = 0;
       faults.clear();
     },
     openConnections: () => connections.count(),

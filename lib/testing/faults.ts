@@ -9,10 +9,12 @@ export const faultSteps: readonly EmulatorStep[] = [
   'stop',
   'delete',
   'models',
+  'resume',
 ];
 /** Every fault kind: the stream-body ones, and `reset` at any step. */
 export const faultKinds = [
   'drop',
+  'backend-drop',
   'stall',
   'malformed',
   'error-event',

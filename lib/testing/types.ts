@@ -6,6 +6,7 @@ export type EmulatorStep =
   | 'stream' // POST /conversation/:id
   | 'stop' // POST /conversation/:id/stop-generating
   | 'delete' // DELETE /conversation/:id
+  | 'resume' // GET /conversation/:id/stream (dialect chat-ui: the resume channel)
   | 'models'; // GET /api/models
 
 /**
@@ -27,10 +28,15 @@ export interface EmulatorFault {
   headers?: Record<string, string>;
   /**
    * Stream faults (step `stream`), after `afterTokens` ordinary tokens (default 2):
-   * - `drop`: destroy the socket mid-body (the chunked body never terminates); in dialect
-   *   `chat-ui`, what its client sees when the model backend drops: the server retries once,
-   *   the same tokens come again, then `{"type":"status","status":"error","message":"terminated"}`
-   *   and a clean end;
+   * - `drop`: the client's connection drops (the server destroys the socket mid-body, the
+   *   chunked body never terminates) while the generation goes on to the end and is stored, as
+   *   both real servers do with a client that leaves: in dialect `h2o` the turn appears in
+   *   `__data.json` once whole; in dialect `chat-ui` the stored message grows and the resume
+   *   channel serves it;
+   * - `backend-drop`: the model backend drops mid-answer. Dialect `h2o`: the socket is destroyed
+   *   and nothing of the turn is stored. Dialect `chat-ui`: the server retries once, the same
+   *   tokens come again, then `{"type":"status","status":"error","message":"terminated"}` and a
+   *   clean end;
    * - `stall`: send nothing more (no keep-alives either), keep the socket open until the client
    *   closes it;
    * - `malformed`: send a line whose JSON does not parse, then end cleanly;
@@ -42,7 +48,15 @@ export interface EmulatorFault {
    *   already streamed are streamed again from the start, and only `finalAnswer.text` is right.
    * Any step: `reset` destroys the socket before any response is written.
    */
-  kind?: 'drop' | 'stall' | 'malformed' | 'error-event' | 'no-final' | 'reset' | 'rerun';
+  kind?:
+    | 'drop'
+    | 'backend-drop'
+    | 'stall'
+    | 'malformed'
+    | 'error-event'
+    | 'no-final'
+    | 'reset'
+    | 'rerun';
   /** For stream faults: ordinary tokens sent before the fault (default 2). */
   afterTokens?: number;
   /**
@@ -72,6 +86,24 @@ export interface RecordedRequest {
   finished: boolean;
 }
 
+/** What the emulated server gave its model for one answer: the prompt `reply` was called with. */
+export interface RecordedPrompt {
+  /** The conversation the answer belongs to. */
+  conversationId: string;
+  /**
+   * Dialect `h2o`: the whole history in the model's turns, as chat-ui sent TGI `inputs`
+   * (`<|prompt|>u1<|endoftext|><|answer|>a1<|endoftext|><|prompt|>u2<|endoftext|><|answer|>`).
+   * Dialect `chat-ui`: the content of the user message being answered.
+   */
+  prompt: string;
+  /**
+   * Dialect `h2o`: the request's `parameters`, passed to TGI unchanged. Dialect `chat-ui`: what
+   * the server sent its OpenAI-style backend: `{ model, messages }`, the history along the branch
+   * (`{ role, content }` each, the empty system root left out).
+   */
+  params: Record<string, unknown>;
+}
+
 /** Options of {@link startEmulator}; all optional. */
 export interface EmulatorOptions {
   /** Port to listen on (default 0: any free port). */
@@ -85,7 +117,18 @@ export interface EmulatorOptions {
   /**
    * The answer for a prompt: a string (split into word tokens) or its tokens, at once, as a
    * Promise, or as an async iterable of tokens. A `reply` that throws (or rejects) fails the
-   * stream in-band with its message, as a backend failure would.
+   * stream in-band with its message, as a backend failure would. Like the real servers, the
+   * emulator keeps each conversation's history and builds the model's input from it; `reply`
+   * gets what the model would:
+   * - dialect `h2o`: `prompt` is the whole history in the model's turns, exactly the `inputs`
+   *   chat-ui sent TGI (`<|prompt|>u1<|endoftext|><|answer|>a1<|endoftext|><|prompt|>u2<|endoftext|><|answer|>`,
+   *   cut to its last 2048 words); `params` is the request's `parameters`;
+   * - dialect `chat-ui`: `prompt` is the content of the user message being answered (empty for
+   *   an `is_continue` turn); `params` is what the server sent its OpenAI-style backend:
+   *   `{ model, messages }`, the history along the branch as `{ role, content }`, the empty
+   *   system root left out (a regenerate's history ends with the user message, without the
+   *   answer it replaces).
+   * Every call is also recorded in {@link Emulator.prompts}.
    */
   reply?: (
     prompt: string,
@@ -97,15 +140,18 @@ export interface EmulatorOptions {
   faults?: EmulatorFault[];
   /** A folder served at `/` beside the API (GET only; `index.html` for `/`). */
   static?: string;
-  /**
-   * Sessions kept at most (default 10 000): past it the least recently used is forgotten, as
-   * if its cookie had expired, so a long-running emulator stays bounded.
-   */
-  maxSessions?: number;
-  /** Conversations kept at most (default 10 000), the least recently used dropped first. */
-  maxConversations?: number;
   /** Messages a session may send per minute before `429` (default: no limit). */
   rateLimit?: number;
+  /**
+   * How many sessions the server keeps (default 10 000); past it the least recently used is
+   * forgotten (its cookie then starts a new session), so a long-running emulator stays bounded.
+   */
+  maxSessions?: number;
+  /**
+   * How many conversations the server keeps (default 10 000); past it the least recently used
+   * is dropped, never one whose answer is still being generated.
+   */
+  maxConversations?: number;
   /** Dialect `chat-ui` only: how this server differs from the emulator's defaults. */
   chatUi?: EmulatorChatUiOptions;
 }
@@ -132,13 +178,18 @@ export interface Emulator {
   readonly url: string;
   /** Every request received so far, in arrival order. */
   readonly requests: RecordedRequest[];
+  /** Every prompt given to the model so far (one per answer generated), in order. */
+  readonly prompts: RecordedPrompt[];
   /** Add faults at run time. */
   inject(...faults: EmulatorFault[]): void;
   /** Forget recorded requests and pending faults. */
   reset(): void;
   /** Connections currently open on the server. */
   openConnections(): number;
-  /** Resolves once every in-flight response has finished (or `timeoutMs`, default 2000, passed). */
+  /**
+   * Resolves once every in-flight response has finished, and every answer the server goes on
+   * generating after its client left has been stored (or `timeoutMs`, default 2000, passed).
+   */
   settled(timeoutMs?: number): Promise<void>;
   /** Stop listening and destroy every open connection. */
   close(): Promise<void>;

@@ -301,7 +301,7 @@ describe('streams', () => {
     const array = events((await postStream(emu.url, ready)).body);
     expect(array.slice(0, -1).map((e) => tokenOf(e).text)).toEqual(['a', '', 'é', ' b']);
     expect(array.at(-1)!.generated_text).toBe('aé b');
-    expect(seen[0][0]).toBe('Hi');
+    expect(seen[0][0]).toBe('<|prompt|>Hi<|endoftext|><|answer|>');
     expect(seen[0][1]).toMatchObject({ top_k: 3, max_new_tokens: 1024, temperature: 0.4 });
   });
 
@@ -341,15 +341,21 @@ describe('streams', () => {
     const full = events(
       (await postStream(emu.url, ready, prompt, { return_full_text: true })).body,
     );
-    expect(full.at(-1)!.generated_text).toBe(`${prompt}one two`);
+    // TGI's input is the prompt chat-ui built from the conversation, in the model's turns.
+    const firstInput = `<|prompt|>${prompt}<|endoftext|><|answer|>`;
+    expect(emu.prompts.map((p) => p.prompt)).toEqual([firstInput]);
+    expect(full.at(-1)!.generated_text).toBe(`${firstInput}one two`);
     // The tokens themselves are only the new text.
     expect(full.map((e) => tokenOf(e).text).join('')).toBe('one two<|endoftext|>');
     const stopped = events(
       (await postStream(emu.url, ready, prompt, { return_full_text: true, stop: [' two'] })).body,
     );
+    // The second turn's input holds the first turn too.
+    const secondInput = emu.prompts[1].prompt;
+    expect(secondInput).toBe(`${firstInput}one two<|endoftext|>${firstInput}`);
     expect(stopped.at(-1)).toMatchObject({
       token: { text: ' two' },
-      generated_text: `${prompt}one two`,
+      generated_text: `${secondInput}one two`,
     });
     const plain = events(
       (await postStream(emu.url, ready, prompt, { return_full_text: false })).body,
@@ -597,7 +603,14 @@ describe('the h2o protocol around the stream', () => {
         stream: false,
       }),
     });
-    expect(JSON.parse(full.body)).toEqual([{ generated_text: 'Hione two' }]);
+    // TGI's input: both turns, the first one stored by the first call.
+    expect(JSON.parse(full.body)).toEqual([
+      {
+        generated_text:
+          '<|prompt|>Hi<|endoftext|><|answer|>one two<|endoftext|>' +
+          '<|prompt|>Hi<|endoftext|><|answer|>one two',
+      },
+    ]);
   });
 
   it('lists the three models at /api/models', async () => {

@@ -3,8 +3,8 @@ import { runChatUiHook, sessionOf } from './hook';
 import { chatUiResources } from './routes';
 import type { ChatUiSettings } from './settings';
 import { createChatUiStore } from './store';
-import type { Dialect } from '../dialect';
 import type { StoreLimits } from '../shared/lru';
+import type { Dialect } from '../server/dialect';
 import { matchResource } from '../h2o/routes';
 
 /** Dialect `chat-ui`: HuggingFace chat-ui as of today (v0.20), in front of an OpenAI-style backend. */

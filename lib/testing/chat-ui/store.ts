@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createObjectIds } from '../shared/object-id';
-import { createLruMap, DEFAULT_LIMITS, type StoreLimits } from '../shared/lru';
+import { DEFAULT_LIMITS, evict, touch, type StoreLimits } from '../shared/lru';
 import type { Session } from '../shared/sessions';
-
-/** One stored message update: the stream's updates minus keep-alives, tokens emptied. */
-export type StoredUpdate = Record<string, unknown>;
+import type { GenerationRun, StoredUpdate } from './run';
 
 /** A message of a conversation's tree, its fields in the order chat-ui stores them. */
 export interface ChatUiMessage {
@@ -36,6 +34,8 @@ export interface ChatUiConversation {
   messages: ChatUiMessage[];
   /** The streams in flight: stop-generating calls them. */
   streams: Set<StreamStop>;
+  /** Every generation of the conversation, oldest first: what the resume channel reads. */
+  runs: GenerationRun[];
 }
 
 /** What the server keeps for one session: its settings, and its messages for the rate limit. */
@@ -57,17 +57,25 @@ export interface ChatUiStore {
   deleteConversation(id: string): void;
 }
 
-/** Creates an empty {@link ChatUiStore}; `defaultModel` is a new session's active model. */
+// A conversation with an answer on its way (its client may be gone) is never dropped.
+const isGenerating = (conversation: ChatUiConversation): boolean =>
+  conversation.streams.size > 0 || conversation.runs.some((run) => run.status === 'running');
+
+/**
+ * Creates an empty {@link ChatUiStore}; `defaultModel` is a new session's active model. Past
+ * `limits` the least recently used sessions and conversations are dropped, never one that is
+ * generating.
+ */
 export const createChatUiStore = (
   defaultModel: string,
   limits: StoreLimits = DEFAULT_LIMITS,
 ): ChatUiStore => {
-  const users = createLruMap<string, ChatUiUser>(limits.sessions);
-  const conversations = createLruMap<string, ChatUiConversation>(limits.conversations);
+  const users = new Map<string, ChatUiUser>();
+  const conversations = new Map<string, ChatUiConversation>();
   const nextId = createObjectIds();
   return {
     user: (sessionId) => {
-      let found = users.get(sessionId);
+      let found = touch(users, sessionId);
       if (!found) {
         found = {
           accepted: true,
@@ -77,6 +85,7 @@ export const createChatUiStore = (
           welcomeModalSeenAt: null,
         };
         users.set(sessionId, found);
+        evict(users, limits.sessions, () => false);
       }
       return found;
     },
@@ -100,11 +109,13 @@ export const createChatUiStore = (
         rootMessageId: root.id,
         messages: [root],
         streams: new Set(),
+        runs: [],
       };
       conversations.set(conversation.id, conversation);
+      evict(conversations, limits.conversations, isGenerating);
       return conversation;
     },
-    conversation: (id) => conversations.get(id),
+    conversation: (id) => touch(conversations, id),
     conversationsOf: (sessionId) =>
       [...conversations.values()]
         .filter((c) => c.sessionId === sessionId)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readCookie, SESSION_COOKIE } from '../server/cookie';
-import type { Dialect } from '../dialect';
+import type { Dialect } from '../server/dialect';
 import { endpointError, faultAnswer, withCookie } from './answers';
 import { runHook } from './hook';
 import { h2oResources, matchResource } from './routes';

@@ -6,6 +6,7 @@ import { planAnswer } from '../shared/reply';
 import { countMessage, isRateLimited, type Store } from '../shared/sessions';
 import { checkParameters, isRefusal } from './tgi-params';
 import { generatedText, planEvents, writeEvents } from './tgi-stream';
+import { buildPrompt, turnHistory, withAnswer, type TurnRequest } from './history';
 
 const errorBody = (fault: EmulatorFault | undefined) => ({
   error: fault?.message ?? '',
@@ -44,7 +45,8 @@ const readBody = (text: string): Record<string, unknown> | undefined => {
 
 /**
  * `POST /conversation/:id`: checks in chat-ui's order (id, owner, rate limit, body), then
- * passes the request to "TGI": its refusal (422) or its event stream, unchanged.
+ * passes the request to "TGI" with the prompt built from the conversation's history: its refusal
+ * (422) or its event stream, unchanged. The turn is stored once the answer is whole or stopped.
  */
 export const streamRoute = async (
   x: Exchange,
@@ -77,32 +79,51 @@ export const streamRoute = async (
     );
   }
   countMessage(store.session(session.id));
+  const options = body.options as Record<string, unknown>;
+  const turn: TurnRequest = {
+    inputs: body.inputs as string,
+    id: options.id as string | undefined,
+    responseId: options.response_id as string | undefined,
+    isRetry: options.is_retry === true,
+    webSearchId: options.web_search_id as string | undefined,
+  };
+  const history = turnHistory(conversation.messages, turn);
+  const prompt = buildPrompt(history);
   const parameters = (body.parameters ?? {}) as Record<string, unknown>;
-  // TGI's return_full_text: generated_text starts with the prompt.
-  const fullTextPrefix = parameters.return_full_text === true ? (body.inputs as string) : '';
+  x.settings.prompts.push({ conversationId: conversation.id, prompt, params: parameters });
+  // TGI's return_full_text: generated_text starts with TGI's input, the prompt built here.
+  const fullTextPrefix = parameters.return_full_text === true ? prompt : '';
   const { tokens, fault, replyFailed } = await planAnswer(
     x.settings.reply,
-    body.inputs as string,
+    prompt,
     parameters,
     // A whole-text call has no stream to fail: its faults wait for the next stream.
     body.stream === false ? undefined : x.takeStreamFault(),
   );
+  // chat-ui stored the turn only once the backend's answer was whole (or stopped).
+  const save = (text: string) => {
+    conversation.messages = withAnswer(history, turn, text);
+    conversation.updatedAt = new Date();
+  };
   if (body.stream === false) {
     // TGI answers a failed generation of a whole-text call with 424 and its error.
     if (replyFailed) return x.send(withCookie(session, json(424, errorBody(fault))));
-    const text = fullTextPrefix + generatedText(tokens, params);
+    const text = generatedText(tokens, params);
+    save(text);
     return x.send(
       withCookie(session, {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify([{ generated_text: text }]),
+        body: JSON.stringify([{ generated_text: fullTextPrefix + text }]),
         chunked: true,
       }),
     );
   }
   const events = planEvents(tokens, params, fullTextPrefix);
-  // stop-generating ends the stream the way chat-ui did: the connection drops, no final event.
-  const stop = () => x.cut();
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+  };
   conversation.streams.add(stop);
   try {
     x.head(200, {
@@ -110,7 +131,9 @@ export const streamRoute = async (
       'content-type': 'text/event-stream',
       'set-cookie': session.cookie,
     });
-    await writeEvents(x, events, fault);
+    const end = await writeEvents(x, events, fault, () => stopped);
+    if (end.kind === 'complete') save(generatedText(tokens, params));
+    if (end.kind === 'stopped') save(tokens.slice(0, end.count).join(''));
   } finally {
     conversation.streams.delete(stop);
   }

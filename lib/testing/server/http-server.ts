@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Dialect } from '../dialect';
+import type { Dialect } from './dialect';
 import { createExchange, type EmulatorSettings } from './exchange';
 import type { FaultQueue } from '../faults';
 import type { Recorder } from './recorder';
@@ -78,5 +78,6 @@ const handle = async (parts: ServerParts, req: IncomingMessage, res: ServerRespo
 /** An http server that answers every request through {@link ServerParts}. */
 export const createEmulatorServer = (parts: ServerParts): Server =>
   createServer((req, res) => {
-    void handle(parts, req, res);
+    // A generation can outlive its response (a client that left): settled() waits for it too.
+    parts.recorder.busy(handle(parts, req, res));
   });
