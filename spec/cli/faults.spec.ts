@@ -9,6 +9,12 @@ test('fault specs', () => {
   });
   expect(parseFault('stream:drop@3')).toEqual({ step: 'stream', kind: 'drop', afterTokens: 3 });
   expect(parseFault('session:reset')).toEqual({ step: 'session', kind: 'reset' });
+  expect(parseFault('stream:backend-drop@1')).toEqual({
+    step: 'stream',
+    kind: 'backend-drop',
+    afterTokens: 1,
+  });
+  expect(parseFault('resume:503')).toEqual({ step: 'resume', status: 503 });
   expect(parseFault('stream:error-event@0x3')).toEqual({
     step: 'stream',
     kind: 'error-event',

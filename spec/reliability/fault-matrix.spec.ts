@@ -61,6 +61,7 @@ const httpFaults: Array<[string, Omit<EmulatorFault, 'step'>, Expectation]> = [
 // Faults inside the stream body, after two tokens.
 const streamFaults: Array<[string, Omit<EmulatorFault, 'step'>, Expectation]> = [
   ['dropped mid-body', { kind: 'drop' }, { cls: H2oNetworkError, retryable: true }],
+  ['backend dropped mid-body', { kind: 'backend-drop' }, { cls: H2oNetworkError, retryable: true }],
   [
     'malformed line',
     { kind: 'malformed' },
