@@ -1,6 +1,7 @@
-import { H2oProtocolError, H2oStep } from '../errors';
+import type { H2oStep } from '../errors';
+import { unexpectedResponse } from '../protocol-errors';
 import { readText } from './body';
-import type { Answer } from './request';
+import type { Received } from './request';
 
 // Generous for any JSON answer of the handshake, small enough that a runaway body cannot
 // exhaust memory.
@@ -8,13 +9,13 @@ const maxJsonChars = 8 * 1024 * 1024;
 
 const readJson = async (
   step: H2oStep,
-  { response, body }: Answer,
+  { response, body }: Received,
   want: 'object' | 'array',
 ): Promise<unknown> => {
   const type = response.headers.get('content-type') ?? '';
   const text = await readText(body, maxJsonChars + 1);
   const unexpected = (what: string) =>
-    new H2oProtocolError(step, 'unexpected-response', what, `${step}: expected JSON, got ${what}`);
+    unexpectedResponse(step, what, `${step}: expected JSON, got ${what}`);
   if (/html/i.test(type) || /^\s*</.test(text)) throw unexpected('an HTML page');
   if (text.length > maxJsonChars) throw unexpected('a body over 8 MiB');
   try {
@@ -29,9 +30,9 @@ const readJson = async (
 };
 
 /** Reads an answer that must be a JSON object; anything else is `unexpected-response`. */
-export const readJsonObject = (step: H2oStep, answer: Answer) =>
+export const readJsonObject = (step: H2oStep, answer: Received) =>
   readJson(step, answer, 'object') as Promise<Record<string, unknown>>;
 
 /** Reads an answer that must be a JSON array; anything else is `unexpected-response`. */
-export const readJsonArray = (step: H2oStep, answer: Answer) =>
+export const readJsonArray = (step: H2oStep, answer: Received) =>
   readJson(step, answer, 'array') as Promise<unknown[]>;

@@ -1,19 +1,14 @@
 import { Observable, Subscriber } from 'rxjs';
 import { H2oError, H2oNetworkError, H2oStep } from '../errors';
-import type { FetchLike } from '../options';
 import { BodyReader, readBody, readText } from './body';
 import { httpError, maxErrorBody } from './http-error';
 import { insecureCookieError } from './insecure-cookie';
+import type { Transport } from './transport';
 
-/** What every request of a completion shares. */
-export interface Transport {
-  readonly fetch: FetchLike;
-  readonly baseUrl: string;
-  readonly headers: Record<string, string>;
-}
+export type { Transport } from './transport';
 
 /** A response whose status was accepted, with the time it took to get its headers. */
-export interface Answer {
+export interface Received {
   readonly response: Response;
   readonly body: BodyReader;
   /** Request start → response headers, in ms. */
@@ -29,7 +24,7 @@ export interface ExchangeSpec<T> {
   /** Statuses that are not errors (default: 2xx). */
   readonly accept?: (status: number, response: Response) => boolean;
   /** Reads the answer and emits into `out`; the exchange completes when it resolves. */
-  readonly consume: (answer: Answer, out: Subscriber<T>) => Promise<void> | void;
+  readonly consume: (received: Received, out: Subscriber<T>) => Promise<void> | void;
   /**
    * Asked when the subscriber leaves before the body ended: true lets the body end by itself
    * (for up to {@link lingerMs}) instead of aborting — once the answer is complete, the server

@@ -1,172 +1,45 @@
-import { uuidV4 } from '../uuid';
-import type { H2oSession } from '../session';
+import { resolveTransport } from '../http/transport';
+import { defaultModel, isModelAlias, modelId } from '../models';
 import type { Message } from '../prompt';
 import { formatPrompt } from '../prompt';
-import { H2oInputError } from '../errors';
-import { isModelAlias, modelId } from '../models';
-
-/** The protocol a server speaks: 2023 chat-ui (H2O's) or today's chat-ui. */
-export type Dialect = 'h2o' | 'chat-ui';
-
-/** A WHATWG-compatible fetch. */
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
-/** Options of `completion$` and `completionEvents$`; all optional. */
-export interface CompletionOptions {
-  /** The chat server (default `https://gpt-gm.h2o.ai`). */
-  baseUrl?: string;
-  /** The fetch to use; default: cross-fetch with a fresh cookie jar (Node), global fetch (browser). */
-  fetch?: FetchLike;
-  /** Sampling temperature, finite and > 0 (default 0.4). */
-  temperature?: number;
-  /** Input truncation in tokens, a positive integer (default 2048). */
-  truncate?: number;
-  /** Most tokens to generate, a positive integer (default 1024). */
-  maxNewTokens?: number;
-  /** Sample rather than decode greedily (default true). */
-  doSample?: boolean;
-  /** Repetition penalty, finite and > 0 (default 1.2). */
-  repetitionPenalty?: number;
-  /** Have the server echo the prompt before the answer (default false). */
-  returnFullText?: boolean;
-  /** `options.id` of the stream request, a UUID (default: a fresh v4). */
-  id?: string;
-  /** `options.response_id` of the stream request, a UUID (default: a fresh v4). */
-  responseId?: string;
-  /** The token that ends the answer (default `<|endoftext|>`). */
-  endToken?: string;
-  /** Turns the messages into the `inputs` text (default {@link formatPrompt}). */
-  prompt?: (messages: readonly Message[]) => string;
-  /** Extra headers on every request. */
-  headers?: Record<string, string>;
-  /** `false`: emit the whole answer once instead of token by token (default true). */
-  stream?: boolean;
-  /** A session from `openSession()`: skip the session and settings steps. */
-  session?: H2oSession;
-  /** The server's protocol (default `'h2o'`). */
-  dialect?: Dialect;
-  /** Extra generation parameters passed through as they are (`top_p`, `stop`, `seed`, …). */
-  parameters?: Record<string, unknown>;
-  /** A stream line longer than this many bytes is an error (default 16 MiB). */
-  maxLineBytes?: number;
-  /** `DELETE` the conversation once the answer is complete (default false). */
-  deleteAfter?: boolean;
-  /** Allow the model's control tokens inside message content (default false). */
-  allowControlTokens?: boolean;
-}
-
-/** Everything a dialect pipeline needs, validated and with defaults applied. */
-export interface ResolvedCompletion {
-  readonly baseUrl: string;
-  readonly origin: string;
-  readonly model: string;
-  readonly inputs: string;
-  readonly fetch?: FetchLike;
-  readonly headers: Record<string, string>;
-  readonly parameters: Record<string, unknown>;
-  readonly id: string;
-  readonly responseId: string;
-  readonly endToken: string;
-  readonly stream: boolean;
-  readonly session?: H2oSession;
-  readonly dialect: Dialect;
-  readonly maxLineBytes: number;
-  readonly deleteAfter: boolean;
-}
-
-/** The server H2O ran; it is gone, so callers point `baseUrl` at their own. */
-export const defaultBaseUrl = 'https://gpt-gm.h2o.ai';
+import { uuidV4 } from '../uuid';
+import { settingsBody, streamBody } from './bodies';
+import {
+  boolean,
+  check,
+  fail,
+  isRecord,
+  positiveInteger,
+  positiveNumber,
+  resolveBaseUrl,
+  resolveDialect,
+  resolveFetch,
+  resolveHeaders,
+  uuidOption,
+} from './checks';
+import type {
+  CompletionOptions,
+  Dialect,
+  ResolvedCompletion,
+  ResolvedSession,
+  SessionOptions,
+} from './types';
 
 /** The end token of H2O's models. */
 export const defaultEndToken = '<|endoftext|>';
 
 const controlTokens = ['<|endoftext|>', '<|prompt|>', '<|answer|>'];
 const roles = new Set(['system', 'user', 'assistant']);
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const fail = (message: string): never => {
-  throw new H2oInputError(message);
-};
-
-const check = (ok: boolean, message: string): void => {
-  if (!ok) fail(message);
-};
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const positiveNumber = (name: string, value: number | undefined, fallback: number): number => {
-  if (value === undefined) return fallback;
-  check(
-    typeof value === 'number' && Number.isFinite(value) && value > 0,
-    `${name} must be a finite number > 0, got ${String(value)}`,
-  );
-  return value;
-};
-
-const positiveInteger = (name: string, value: number | undefined, fallback: number): number => {
-  if (value === undefined) return fallback;
-  check(
-    Number.isSafeInteger(value) && (value as number) > 0,
-    `${name} must be a positive integer, got ${String(value)}`,
-  );
-  return value;
-};
-
-const boolean = (name: string, value: boolean | undefined, fallback: boolean): boolean => {
-  if (value === undefined) return fallback;
-  check(typeof value === 'boolean', `${name} must be a boolean, got ${typeof value}`);
-  return value;
-};
-
-const uuidOption = (name: string, value: string | undefined): string => {
-  if (value === undefined) return uuidV4();
-  check(typeof value === 'string' && uuid.test(value), `${name} must be a UUID, got ${value}`);
-  return value;
-};
-
-/** The base URL without a trailing slash, if it is http(s); else an input error. */
-export const resolveBaseUrl = (value: string | undefined): { baseUrl: string; origin: string } => {
-  const raw = value ?? defaultBaseUrl;
-  check(typeof raw === 'string', 'baseUrl must be a string');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return fail(`baseUrl is not a URL: ${raw}`);
-  }
-  check(
-    url.protocol === 'http:' || url.protocol === 'https:',
-    `baseUrl must be http: or https:, got ${url.protocol}`,
-  );
-  check(!url.username && !url.password, 'baseUrl must not carry credentials');
-  return { baseUrl: (url.origin + url.pathname).replace(/\/+$/, ''), origin: url.origin };
-};
-
-/** The dialect named, if known; else an input error. */
-export const resolveDialect = (value: Dialect | undefined): Dialect => {
-  const dialect = value ?? 'h2o';
-  check(dialect === 'h2o' || dialect === 'chat-ui', `dialect must be 'h2o' or 'chat-ui'`);
-  return dialect;
-};
-
-/** Extra headers, checked to be a record of strings. */
-export const resolveHeaders = (
-  value: Record<string, string> | undefined,
-): Record<string, string> => {
-  if (value === undefined) return {};
-  check(isRecord(value), 'headers must be an object of strings');
-  for (const [k, v] of Object.entries(value)) {
-    check(typeof v === 'string', `header ${k} must be a string`);
-  }
-  return value;
-};
-
-/** The fetch given, checked to be a function. */
-export const resolveFetch = (value: FetchLike | undefined): FetchLike | undefined => {
-  check(value === undefined || typeof value === 'function', 'fetch must be a function');
-  return value;
-};
+// The sampling options, by their option name and their TGI name.
+const sampling = [
+  ['temperature', 'temperature'],
+  ['truncate', 'truncate'],
+  ['maxNewTokens', 'max_new_tokens'],
+  ['doSample', 'do_sample'],
+  ['repetitionPenalty', 'repetition_penalty'],
+  ['returnFullText', 'return_full_text'],
+] as const;
 
 const resolveModel = (model: string, dialect: Dialect): string => {
   check(typeof model === 'string' && model.trim() !== '', 'model must be a non-empty string');
@@ -193,9 +66,69 @@ const resolveMessages = (messages: readonly Message[], allowControl: boolean): v
   });
 };
 
+const resolveInputs = (messages: readonly Message[], options: CompletionOptions): string => {
+  const prompt = options.prompt ?? formatPrompt;
+  check(typeof prompt === 'function', 'prompt must be a function');
+  let inputs: string;
+  try {
+    inputs = prompt(messages);
+  } catch (err) {
+    return fail(`the prompt function threw: ${err instanceof Error ? err.message : err}`, err);
+  }
+  check(typeof inputs === 'string' && inputs.trim() !== '', 'the prompt must be non-empty text');
+  return inputs;
+};
+
+// Today's chat-ui takes no sampling parameters from the client: passing one is a mistake.
+const resolveParameters = (options: CompletionOptions, dialect: Dialect) => {
+  if (dialect === 'chat-ui') {
+    const given = [...sampling.map(([name]) => name), 'parameters' as const].filter(
+      (name) => options[name] !== undefined,
+    );
+    check(
+      given.length === 0,
+      `dialect chat-ui takes no sampling parameters (the server's model configuration decides): ${given.join(', ')}`,
+    );
+  }
+  const extra = options.parameters ?? {};
+  check(isRecord(extra), 'parameters must be an object');
+  return {
+    temperature: positiveNumber('temperature', options.temperature, 0.4),
+    truncate: positiveInteger('truncate', options.truncate, 2048),
+    max_new_tokens: positiveInteger('maxNewTokens', options.maxNewTokens, 1024),
+    do_sample: boolean('doSample', options.doSample, true),
+    repetition_penalty: positiveNumber('repetitionPenalty', options.repetitionPenalty, 1.2),
+    return_full_text: boolean('returnFullText', options.returnFullText, false),
+    ...extra,
+  };
+};
+
+// A session is opened on one server in one dialect: the options may repeat them, not differ.
+const resolveSessionOption = (options: CompletionOptions) => {
+  const session = options.session;
+  if (session === undefined) return undefined;
+  check(
+    isRecord(session) && typeof session.fetch === 'function',
+    'session must come from openSession()',
+  );
+  if (options.baseUrl !== undefined) {
+    const { baseUrl } = resolveBaseUrl(options.baseUrl);
+    check(
+      baseUrl === session.baseUrl,
+      `baseUrl ${baseUrl} differs from the session's ${session.baseUrl}`,
+    );
+  }
+  check(
+    options.dialect === undefined || options.dialect === session.dialect,
+    `dialect ${options.dialect} differs from the session's ${session.dialect}`,
+  );
+  return session;
+};
+
 /**
- * Validates a completion request and applies the defaults. Throws {@link H2oInputError};
- * callers run it inside `defer` so that the error arrives through the error channel.
+ * Validates a completion request, applies the defaults and builds the request bodies. Throws
+ * {@link H2oInputError}; callers run it inside `defer`, once per subscription (the ids are
+ * fresh each time), so that the error arrives through the error channel before any request.
  */
 export const resolveCompletion = (
   model: string,
@@ -203,46 +136,58 @@ export const resolveCompletion = (
   options: CompletionOptions = {},
 ): ResolvedCompletion => {
   check(isRecord(options), 'options must be an object');
-  const dialect = resolveDialect(options.dialect ?? options.session?.dialect);
-  const { baseUrl, origin } = resolveBaseUrl(options.session?.baseUrl ?? options.baseUrl);
+  const session = resolveSessionOption(options);
+  const dialect = resolveDialect(options.dialect ?? session?.dialect);
+  const { baseUrl, origin } = resolveBaseUrl(session?.baseUrl ?? options.baseUrl);
   const allowControl = boolean('allowControlTokens', options.allowControlTokens, false);
   resolveMessages(messages, allowControl);
-  const prompt = options.prompt ?? formatPrompt;
-  check(typeof prompt === 'function', 'prompt must be a function');
-  const inputs = prompt(messages);
-  check(typeof inputs === 'string' && inputs.trim() !== '', 'the prompt must be non-empty text');
-  const extra = options.parameters ?? {};
-  check(isRecord(extra), 'parameters must be an object');
+  const inputs = resolveInputs(messages, options);
+  const parameters = resolveParameters(options, dialect);
   const endToken = options.endToken ?? defaultEndToken;
   check(typeof endToken === 'string' && endToken !== '', 'endToken must be a non-empty string');
-  const session = options.session;
-  check(
-    session === undefined || (isRecord(session) && typeof session.fetch === 'function'),
-    'session must come from openSession()',
-  );
+  const headers = resolveHeaders(options.headers);
+  const fetch = session?.fetch ?? resolveFetch(options.fetch);
+  const id = uuidOption('id', options.id);
+  const responseId = uuidOption('responseId', options.responseId);
+  const generationId = uuidV4();
+  const resolvedModel = resolveModel(model, dialect);
+  const s = { inputs, parameters, id, responseId, generationId };
   return {
     baseUrl,
     origin,
     dialect,
-    model: resolveModel(model, dialect),
+    model: resolvedModel,
     inputs,
-    fetch: session?.fetch ?? resolveFetch(options.fetch),
-    headers: resolveHeaders(options.headers),
-    parameters: {
-      temperature: positiveNumber('temperature', options.temperature, 0.4),
-      truncate: positiveInteger('truncate', options.truncate, 2048),
-      max_new_tokens: positiveInteger('maxNewTokens', options.maxNewTokens, 1024),
-      do_sample: boolean('doSample', options.doSample, true),
-      repetition_penalty: positiveNumber('repetitionPenalty', options.repetitionPenalty, 1.2),
-      return_full_text: boolean('returnFullText', options.returnFullText, false),
-      ...extra,
-    },
-    id: uuidOption('id', options.id),
-    responseId: uuidOption('responseId', options.responseId),
+    parameters,
+    id,
+    responseId,
+    generationId,
     endToken,
     stream: boolean('stream', options.stream, true),
     session,
     maxLineBytes: positiveInteger('maxLineBytes', options.maxLineBytes, 16 * 1024 * 1024),
     deleteAfter: boolean('deleteAfter', options.deleteAfter, false),
+    settingsBody: settingsBody(dialect, resolvedModel),
+    streamBody: streamBody(dialect, s),
+    // Last: a default fetch is made only for valid options.
+    transport: resolveTransport(baseUrl, headers, fetch),
+  };
+};
+
+/** Validates `openSession`'s options and builds its settings body. Throws `H2oInputError`. */
+export const resolveSession = (options: SessionOptions = {}): ResolvedSession => {
+  check(isRecord(options), 'options must be an object');
+  const { baseUrl, origin } = resolveBaseUrl(options.baseUrl);
+  const dialect = resolveDialect(options.dialect);
+  const name = options.model ?? defaultModel;
+  check(typeof name === 'string' && name.trim() !== '', 'model must be a non-empty string');
+  const model = modelId(name);
+  const headers = resolveHeaders(options.headers);
+  const transport = resolveTransport(baseUrl, headers, resolveFetch(options.fetch));
+  return {
+    session: { baseUrl, dialect, fetch: transport.fetch, model },
+    origin,
+    transport,
+    settingsBody: settingsBody(dialect, model),
   };
 };

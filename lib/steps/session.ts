@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import { readText } from '../http/body';
-import { exchange$, Transport } from '../http/request';
+import { exchange$ } from '../http/request';
+import type { Transport } from '../http/transport';
 import type { StepResult } from './chain';
 
 /** `GET /`: the server mints the session cookie (the page itself is not needed). */

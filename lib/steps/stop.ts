@@ -1,12 +1,7 @@
-import { catchError, EMPTY, ignoreElements, Observable, switchMap, timer } from 'rxjs';
-import { readText } from '../http/body';
-import { Answer, exchange$, Transport } from '../http/request';
-
-// Reads the (empty) answer to the end, so the connection goes back to the pool.
-const drain = ({ body }: Answer) => readText(body, 0).then(() => undefined);
-
-/** The path of a conversation. */
-export const conversationPath = (id: string) => `/conversation/${encodeURIComponent(id)}`;
+import { switchMap, timer } from 'rxjs';
+import { drain } from '../http/body';
+import { exchange$, Transport } from '../http/request';
+import { conversationPath } from './conversation';
 
 // The stop request follows the abort by 50 ms (node-fetch closes the socket at once, undici
 // takes 10-20 ms), so that the server sees the stream's socket closed by the client before it
@@ -39,18 +34,3 @@ export const sendStop = (transport: Transport, id: string, body?: unknown): void
     )
     .subscribe({ error: () => undefined });
 };
-
-/**
- * `DELETE /conversation/<id>` once the answer is complete (`deleteAfter`). Emits nothing;
- * a failure to delete does not undo an answer already delivered, so it is swallowed.
- */
-export const deleteConversation$ = (transport: Transport, id: string): Observable<never> =>
-  exchange$<never>(transport, {
-    step: 'stream',
-    path: conversationPath(id),
-    init: { method: 'DELETE', headers: { accept: 'application/json' } },
-    consume: drain,
-  }).pipe(
-    ignoreElements(),
-    catchError(() => EMPTY),
-  );

@@ -1,4 +1,4 @@
-import { H2oProtocolError } from '../errors';
+import { unexpectedResponse } from '../protocol-errors';
 
 /**
  * Turns lines into event payloads, for both stream formats the servers use, decided by the
@@ -50,11 +50,7 @@ export const createEventDecoder = (onPayload: (payload: string) => void): EventD
     if (start === '') return;
     // A page (a login wall, a proxy's error) where the stream should be: no stream at all.
     if (start.startsWith('<')) {
-      throw new H2oProtocolError(
-        'stream',
-        'unexpected-response',
-        `an HTML page instead of a stream: ${start.slice(0, 80)}`,
-      );
+      throw unexpectedResponse('stream', `an HTML page instead of a stream: ${start.slice(0, 80)}`);
     }
     read = start.startsWith('{') ? ndjson : sse;
     read(line);
