@@ -1,9 +1,10 @@
-import { concat, defer, filter, Observable, of, concatMap, takeWhile } from 'rxjs';
+import { concat, defer, filter, Observable, of, concatMap } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { Message } from './prompt';
+import { untilAnswered } from './steps/answer-end';
 import { deleteConversation$ } from './steps/delete';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
@@ -15,10 +16,7 @@ const pipeline$ = (
   defer(() => {
     const c = resolveCompletion(model, messages, options);
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
-    const events$ = dialect$(c).pipe(
-      takeWhile((e) => e.type !== 'token' || e.text !== c.endToken),
-      takeWhile((e) => e.type !== 'done', true),
-    );
+    const events$ = dialect$(c).pipe(untilAnswered(c.endToken));
     if (!c.deleteAfter) return events$;
     return events$.pipe(
       concatMap((e) =>
