@@ -124,13 +124,22 @@ describe('openConversation (dialect h2o)', () => {
     await emu.close();
     emu = await startEmulator({
       tokenDelayMs: 20,
-      reply: (prompt) => (prompt.endsWith('long') ? 'a b c d e f g h' : 'short'),
+      reply: (prompt) =>
+        prompt.endsWith('long<|endoftext|><|answer|>') ? 'a b c d e f g h' : 'short',
     });
     const chat = await open();
     const { values } = await collect(chat.ask$('long').pipe(take(3)));
     expect(values).toHaveLength(3);
     await until(() => emu.requests.some((r) => r.step === 'stop'));
     expect(doneText(await turn(chat.ask$('next')))).toBe('short');
+    // The server kept the partial answer, and the next turn followed it.
+    const history = await lastValueFrom(chat.messages$());
+    expect(history.map((m) => m.content)).toEqual([
+      'long',
+      expect.stringMatching(/^a b/),
+      'next',
+      'short',
+    ]);
   });
 
   it('ask$ with stream: false gives the step and done only', async () => {
