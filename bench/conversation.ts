@@ -1,13 +1,15 @@
 // Case "conversation" (issue 10): a follow-up turn's time to first token against a cold raw
 // 4-request completion, each dialect, and resume's gap from a dropped connection to the next
-// token, all on emulators with 20 ms added before every response (in this process: the
-// figures are round trips, not CPU). Interleaved rounds, medians.
+// token, all on emulators with 20 ms added before every response, in another process.
+// Interleaved rounds, medians.
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { firstValueFrom, Observable } from 'rxjs';
 import { completionEvents$, openConversation } from '../lib';
 import type { CompletionEvent, H2oConversation } from '../lib';
-import { startEmulator } from '../lib/testing';
+import type { EmulatorOptions } from '../lib/testing';
 import { rawCompletion, rawInputs } from './raw-client';
-import { askFor, benchReply } from './reply';
+import { askFor } from './reply';
 import { fmt, median, ratio, Row } from './stats';
 
 const LATENCY_MS = 20;
@@ -46,26 +48,48 @@ const resumeGapMs = (events$: Observable<CompletionEvent>, dropAfter: number): P
     });
   });
 
+// Starts bench/conversation-child.ts with one emulator per config; resolves with their URLs.
+const spawnEmulators = async (configs: EmulatorOptions[]) => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'conversation-child.ts'), JSON.stringify(configs)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((done) => child.once('exit', done));
+  let out = '';
+  for await (const chunk of child.stdout.setEncoding('utf8')) {
+    out += String(chunk);
+    if (out.includes('\n')) break;
+  }
+  const urls = JSON.parse(out) as string[];
+  return { urls, close: () => (child.stdin.end(), exited) };
+};
+
 /** Runs the case; the emulators are its own. */
 export const conversation = async () => {
-  const h2o = await startEmulator({ latencyMs: LATENCY_MS, reply: benchReply });
-  const chatUi = await startEmulator({
-    dialect: 'chat-ui',
-    latencyMs: LATENCY_MS,
-    reply: benchReply,
-  });
+  const emulators = await spawnEmulators([
+    { latencyMs: LATENCY_MS },
+    { dialect: 'chat-ui', latencyMs: LATENCY_MS },
+    // Every stream's connection drops after 3 tokens; the server goes on.
+    {
+      dialect: 'chat-ui',
+      latencyMs: LATENCY_MS,
+      faults: [{ step: 'stream', kind: 'drop', afterTokens: 3, times: 1000 }],
+    },
+  ]);
+  const [h2oUrl, chatUiUrl, dropUrl] = emulators.urls;
   try {
     const open = (url: string, dialect: 'h2o' | 'chat-ui') =>
       firstValueFrom(
         openConversation(dialect === 'h2o' ? 'falcon-40b' : 'llama3', { baseUrl: url, dialect }),
       );
     const chats: Record<string, H2oConversation> = {
-      h2o: await open(h2o.url, 'h2o'),
-      'chat-ui': await open(chatUi.url, 'chat-ui'),
+      h2o: await open(h2oUrl, 'h2o'),
+      'chat-ui': await open(chatUiUrl, 'chat-ui'),
     };
     const runs = {
       'raw cold (4 requests)': async () =>
-        (await rawCompletion(h2o.url, rawInputs(TOKENS), 'parse')).firstMs,
+        (await rawCompletion(h2oUrl, rawInputs(TOKENS), 'parse')).firstMs,
       'follow-up h2o': () => firstTokenMs(chats.h2o.ask$(askFor(TOKENS))),
       'follow-up chat-ui': () => firstTokenMs(chats['chat-ui'].ask$(askFor(TOKENS))),
     };
@@ -82,9 +106,8 @@ export const conversation = async () => {
     const gaps: number[] = [];
     let resumeError: string | undefined;
     for (let round = 0; round < ROUNDS && resumeError === undefined; round++) {
-      chatUi.inject({ step: 'stream', kind: 'drop', afterTokens: 3 });
       const events$ = completionEvents$('llama3', [{ role: 'user', content: askFor(8) }], {
-        baseUrl: chatUi.url,
+        baseUrl: dropUrl,
         dialect: 'chat-ui',
       });
       await resumeGapMs(events$, 3).then(
@@ -120,6 +143,6 @@ export const conversation = async () => {
       },
     };
   } finally {
-    await Promise.all([h2o.close(), chatUi.close()]);
+    await emulators.close();
   }
 };

@@ -131,6 +131,9 @@ describe('openConversation (dialect h2o)', () => {
     const { values } = await collect(chat.ask$('long').pipe(take(3)));
     expect(values).toHaveLength(3);
     await until(() => emu.requests.some((r) => r.step === 'stop'));
+    // The 2023 server stores the partial answer at its next token after the stop, and a turn
+    // builds its history when it arrives: a turn sent before that would not see it.
+    await emu.settled();
     expect(doneText(await turn(chat.ask$('next')))).toBe('short');
     // The server kept the partial answer, and the next turn followed it.
     const history = await lastValueFrom(chat.messages$());
