@@ -7,6 +7,8 @@ import { opened, turn } from './support';
 
 const words = Array.from({ length: 20 }, (_, i) => `w${i} `);
 const answer = words.join('');
+// chat-ui trims the answer it stores and sends as the final text.
+const final = answer.trim();
 
 let emu: Emulator;
 afterEach(() => emu.close());
@@ -33,7 +35,7 @@ describe('resume against the emulator (dialect chat-ui)', () => {
     expect(completed).toBe(true);
     expect(tokens(values).join('')).toBe(answer);
     expect(values.filter((e) => e.type === 'step' && e.step === 'resume')).toHaveLength(1);
-    expect(values.at(-1)).toMatchObject({ type: 'done', text: answer });
+    expect(values.at(-1)).toMatchObject({ type: 'done', text: final });
     expect(resumeGets()).toHaveLength(1);
     expect(resumeGets()[0].path).toMatch(/generationId=[0-9a-f-]{36}&fromSeq=0$/);
   });
@@ -47,6 +49,16 @@ describe('resume against the emulator (dialect chat-ui)', () => {
     expect(resumeGets()).toHaveLength(0);
   });
 
+  it('a channel that answers an error status gives the original error', async () => {
+    emu = await start(1);
+    emu.inject({ step: 'stream', kind: 'drop', afterTokens: 3 }, { step: 'resume', status: 404 });
+    const options = { baseUrl: emu.url, dialect: 'chat-ui' as const };
+    const { values, error } = await collect(completionEvents$('llama3', hello, options));
+    expect(error).toBeInstanceOf(H2oNetworkError);
+    expect(tokens(values)).toEqual(words.slice(0, 3));
+    expect(resumeGets()).toHaveLength(1);
+  });
+
   it('a turn of a conversation resumes too, and the server keeps the whole answer', async () => {
     emu = await start(1);
     const chat = await opened(openConversation('llama3', { baseUrl: emu.url, dialect: 'chat-ui' }));
@@ -54,6 +66,6 @@ describe('resume against the emulator (dialect chat-ui)', () => {
     const events = await turn(chat.ask$('tell me'));
     expect(tokens(events).join('')).toBe(answer);
     const history = await lastValueFrom(chat.messages$());
-    expect(history.map((m) => m.content)).toEqual(['tell me', answer]);
+    expect(history.map((m) => m.content)).toEqual(['tell me', final]);
   });
 });
