@@ -7,6 +7,7 @@
 import { spawnEmulator } from './child';
 import { concurrency } from './concurrency';
 import { burst, sequential } from './handshakes';
+import { conversation } from './conversation';
 import { latency, LATENCY_MS } from './latency';
 import { memory } from './memory';
 import { parser } from './parser';
@@ -40,6 +41,7 @@ const cases = {
   latency: withEmulator(latency, LATENCY_MS),
   memory: withEmulator(memory),
   size: bundleSize,
+  conversation,
   parser,
 };
 

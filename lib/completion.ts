@@ -1,4 +1,4 @@
-import { catchError, defer, filter, Observable, takeWhile, throwError } from 'rxjs';
+import { catchError, defer, filter, Observable, throwError } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
@@ -7,6 +7,7 @@ import { CompletionOptions, resolveCompletion } from './options';
 import type { ModelId } from './models';
 import type { Message } from './prompt';
 import { takeUntilAborted } from './signal';
+import { untilAnswered } from './steps/answer-end';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
 const pipeline$ = (
@@ -19,8 +20,7 @@ const pipeline$ = (
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
     // `deleteAfter` is the stream step's, once the answer is whole: it holds nothing back.
     return dialect$(c).pipe(
-      takeWhile((e) => e.type !== 'token' || e.text !== c.endToken),
-      takeWhile((e) => e.type !== 'done', true),
+      untilAnswered(c.endToken),
       catchError((err: unknown) => throwError(() => explainHttpError(c.dialect, err))),
     );
   });

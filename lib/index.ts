@@ -17,3 +17,11 @@ export { h2oRetry, isRetryable, retryDelayMs } from './retry';
 export type { H2oRetryOptions } from './retry';
 export { openSession } from './session';
 export type { H2oSession, SessionOptions } from './session';
+export { h2oText } from './text';
+export { openConversation } from './conversation';
+export type {
+  AskOptions,
+  ConversationOptions,
+  H2oConversation,
+  HistoryMessage,
+} from './conversation';

@@ -2,39 +2,24 @@ import { EMPTY, Observable, switchMap } from 'rxjs';
 import type { CompletionEvent } from '../events';
 import type { Transport, WireBody } from '../http/transport';
 import type { ResolvedCompletion } from '../options';
-import { readChatUiUpdate } from '../stream/chat-ui';
 import { chain } from '../steps/chain';
-import { conversation$, conversationPath } from '../steps/conversation';
+import { chatUiStream$ } from '../steps/chat-ui-stream';
+import { conversation$ } from '../steps/conversation';
 import { rootMessage$, rootMessageId } from '../steps/root-message';
-import { chatUiSettings$ } from '../steps/settings';
 import { sendDelete } from '../steps/delete';
-import { sendStop } from '../steps/stop';
-import { tokens$ } from '../steps/tokens';
+import { chatUiSettings$ } from '../steps/settings';
 
-const stream$ = (c: ResolvedCompletion, id: string, parentId: string) => {
-  const { body, contentType } = c.streamBody(parentId);
-  return tokens$(c.transport, {
+const stream$ = (c: ResolvedCompletion, id: string, parentId: string) =>
+  chatUiStream$(c.transport, {
     conversationId: id,
-    path: conversationPath(id),
-    init: {
-      method: 'POST',
-      headers: {
-        accept: 'application/jsonl,application/json',
-        'content-type': contentType,
-        // A multipart POST passes the server's CSRF check only with a same-origin Origin.
-        origin: c.origin,
-      },
-      body,
-    },
-    read: readChatUiUpdate,
+    body: c.streamBody(parentId),
+    generationId: c.generationId,
+    origin: c.origin,
     maxLineBytes: c.maxLineBytes,
     endToken: c.endToken,
-    // So that what the server keeps is what the user saw.
-    abandon: (seenContentLength) =>
-      sendStop(c.transport, id, { generationId: c.generationId, seenContentLength }),
+    resume: c.resume,
     afterAnswer: c.deleteAfter ? () => sendDelete(c.transport, id) : undefined,
   });
-};
 
 /**
  * The session of today's chat-ui: its JSON settings POST, which mints the cookie; its step

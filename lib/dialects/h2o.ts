@@ -2,37 +2,21 @@ import { EMPTY, Observable } from 'rxjs';
 import type { CompletionEvent } from '../events';
 import type { Transport, WireBody } from '../http/transport';
 import type { ResolvedCompletion } from '../options';
-import { readTgiEvent } from '../stream/tgi';
 import { chain } from '../steps/chain';
-import { conversation$, conversationPath } from '../steps/conversation';
+import { conversation$ } from '../steps/conversation';
+import { h2oStream$ } from '../steps/h2o-stream';
 import { session$ } from '../steps/session';
-import { settings$ } from '../steps/settings';
 import { sendDelete } from '../steps/delete';
-import { sendStop } from '../steps/stop';
-import { tokens$ } from '../steps/tokens';
+import { settings$ } from '../steps/settings';
 
-const stream$ = (c: ResolvedCompletion, conversationId: string) => {
-  const { body, contentType } = c.streamBody(conversationId);
-  return tokens$(c.transport, {
+const stream$ = (c: ResolvedCompletion, conversationId: string) =>
+  h2oStream$(c.transport, {
     conversationId,
-    path: conversationPath(conversationId),
-    init: {
-      method: 'POST',
-      headers: {
-        // No space after the comma: SvelteKit 1.15 does not trim it, and " application/json"
-        // would match nothing (every error then comes back as an HTML page).
-        accept: 'text/event-stream,application/json',
-        'content-type': contentType,
-      },
-      body,
-    },
-    read: readTgiEvent,
+    body: c.streamBody(conversationId),
     maxLineBytes: c.maxLineBytes,
     endToken: c.endToken,
-    abandon: () => sendStop(c.transport, conversationId),
     afterAnswer: c.deleteAfter ? () => sendDelete(c.transport, conversationId) : undefined,
   });
-};
 
 /**
  * Session and settings of dialect h2o: `GET /`, then `POST /settings` choosing the model;

@@ -53,25 +53,35 @@ export interface StreamInput {
 }
 
 /**
- * The stream request's body, serialised now so that bad input fails before any request.
- * Dialect h2o: the provider's JSON, `stream` always true on the wire. Dialect chat-ui: one
- * multipart field `data`, whose `id` (the root message) is filled in after the conversation.
+ * Dialect h2o's stream body: the provider's JSON, `stream` always true on the wire;
+ * `isRetry` as the front end's retry sends it (the server then replaces the turn from the
+ * user message `s.id` on, or appends it when it has no such message).
  */
-export const streamBody = (dialect: Dialect, s: StreamInput): ((parentId: string) => WireBody) => {
-  if (dialect === 'h2o') {
-    const text = jsonText('parameters', {
+export const h2oStreamBody = (s: Omit<StreamInput, 'generationId'>, isRetry: boolean): WireBody =>
+  json(
+    jsonText('parameters', {
       inputs: s.inputs,
       parameters: s.parameters,
       stream: true,
       options: {
         id: s.id,
         response_id: s.responseId,
-        is_retry: false,
+        is_retry: isRetry,
         use_cache: false,
         web_search_id: '',
       },
-    });
-    return () => json(text);
+    }),
+  );
+
+/**
+ * The stream request's body, serialised now so that bad input fails before any request.
+ * Dialect h2o: the provider's JSON, `stream` always true on the wire. Dialect chat-ui: one
+ * multipart field `data`, whose `id` (the root message) is filled in after the conversation.
+ */
+export const streamBody = (dialect: Dialect, s: StreamInput): ((parentId: string) => WireBody) => {
+  if (dialect === 'h2o') {
+    const body = h2oStreamBody(s, false);
+    return () => body;
   }
   // Strings only: nothing here can fail to serialise.
   return (parentId) =>

@@ -127,6 +127,15 @@ const resolveSessionOption = (options: CompletionOptions) => {
   return session;
 };
 
+const resumeCount = (value: number | undefined): number => {
+  if (value === undefined) return 3;
+  check(
+    Number.isSafeInteger(value) && value >= 0,
+    `resume must be an integer >= 0, got ${String(value)}`,
+  );
+  return value;
+};
+
 /**
  * Validates a completion request, applies the defaults and builds the request bodies. Throws
  * {@link H2oInputError}; callers run it inside `defer`, once per subscription (the ids are
@@ -170,6 +179,7 @@ export const resolveCompletion = (
     session,
     maxLineBytes: positiveInteger('maxLineBytes', options.maxLineBytes, 16 * 1024 * 1024),
     deleteAfter: boolean('deleteAfter', options.deleteAfter, false),
+    resume: resumeCount(options.resume),
     settingsBody: settingsBody(dialect, resolvedModel),
     streamBody: streamBody(dialect, s),
     // Last: a default fetch is made only for valid options.

@@ -147,6 +147,12 @@ export interface CompletionOptions {
    * Dialects: both.
    */
   signal?: AbortSignal;
+  /**
+   * How many times an answer whose connection dropped re-attaches to the server's generation
+   * (`GET /conversation/<id>/stream`), a non-negative integer (default 3; 0 turns it off).
+   * Dialect: `chat-ui` only (the 2023 server has no such channel).
+   */
+  resume?: number;
 }
 
 /** Everything a dialect pipeline needs, validated, with defaults applied and bodies built. */
@@ -167,6 +173,8 @@ export interface ResolvedCompletion {
   readonly dialect: Dialect;
   readonly maxLineBytes: number;
   readonly deleteAfter: boolean;
+  /** Re-attachments allowed per answer (dialect chat-ui). */
+  readonly resume: number;
   /** `POST /settings` of a completion without a session (dialect h2o). */
   readonly settingsBody: WireBody;
   /**

@@ -4,8 +4,8 @@ import { exchange$ } from '../http/request';
 import type { Transport } from '../http/transport';
 import { unexpectedResponse } from '../protocol-errors';
 
-// chat-ui sends its conversation as superjson: `{ json, meta }`, sometimes as a string.
-const parseSuperjson = (value: unknown): Record<string, unknown> | undefined => {
+/** chat-ui sends its conversation as superjson: `{ json, meta }`, sometimes as a string. */
+export const parseSuperjson = (value: unknown): Record<string, unknown> | undefined => {
   try {
     const outer = (typeof value === 'string' ? JSON.parse(value) : value) as {
       json?: Record<string, unknown>;
