@@ -3,14 +3,16 @@ import makeFetchCookie from 'fetch-cookie';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FetchLike } from './fetch-like';
+import { evictIdleSockets } from './keep-alive';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
 // protocol, shared by every completion, saves a TCP handshake per request. Idle sockets are
 // dropped after 4 s, before a server's usual 5 s keep-alive timeout (Node's, SvelteKit's):
-// reusing a socket the server is closing fails the request with ECONNRESET.
+// reusing a socket the server is closing fails the request with ECONNRESET. The agents'
+// timers lag on a busy event loop: the wall clock decides when a request takes a socket.
 const idleMs = 4000;
-const httpAgent = new http.Agent({ keepAlive: true, timeout: idleMs });
-const httpsAgent = new https.Agent({ keepAlive: true, timeout: idleMs });
+const httpAgent = evictIdleSockets(new http.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
+const httpsAgent = evictIdleSockets(new https.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
 const agent = (url: URL): http.Agent => (url.protocol === 'http:' ? httpAgent : httpsAgent);
 
 const isBrowser = (): boolean =>
