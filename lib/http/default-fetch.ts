@@ -3,6 +3,7 @@ import makeFetchCookie from 'fetch-cookie';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FetchLike } from './fetch-like';
+import { cachingCookieJar } from './cookie-jar';
 import { evictIdleSockets } from './keep-alive';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
@@ -19,6 +20,8 @@ const isBrowser = (): boolean =>
   typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
   typeof globalThis.fetch === 'function';
 
+const newJar = () => cachingCookieJar(new makeFetchCookie.toughCookie.CookieJar());
+
 /**
  * Wraps `fetch` (default: cross-fetch over keep-alive agents) with fetch-cookie and a fresh,
  * empty tough-cookie jar, so that it keeps the session cookie as a completion needs: for
@@ -29,10 +32,10 @@ const isBrowser = (): boolean =>
  */
 export const withCookieJar = (fetch?: FetchLike): FetchLike => {
   if (fetch !== undefined) {
-    const withCookies = makeFetchCookie(fetch as unknown as typeof globalThis.fetch);
+    const withCookies = makeFetchCookie(fetch as unknown as typeof globalThis.fetch, newJar());
     return (input, init) => withCookies(input, init) as unknown as Promise<Response>;
   }
-  const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch);
+  const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch, newJar());
   return (input, init) =>
     withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
 };
