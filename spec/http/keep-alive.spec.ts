@@ -1,12 +1,13 @@
 import crossFetch from 'cross-fetch';
 import { Agent, createServer, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { withCookieJar } from '../../lib/http/default-fetch';
 import { evictIdleSockets } from '../../lib/http/keep-alive';
 import { until } from '../helpers';
 
 // The server closes a connection idle for 200 ms; the client's pool drops sockets idle for
 // 150 ms: the same 50 ms margin in miniature as the default's 4 s against a usual 5 s.
-const serverIdleMs = 200;
+let serverIdleMs = 200;
 const clientIdleMs = 150;
 
 let server: Server;
@@ -43,6 +44,7 @@ afterAll(
 );
 beforeEach(() => {
   connections.length = 0;
+  serverIdleMs = 200;
 });
 
 // A loaded machine's event loop, in one piece: no timer, the pool's or the server's, runs
@@ -94,5 +96,16 @@ describe('keep-alive sockets across a lagging event loop', () => {
     agent.destroy();
     expect([first, second]).toEqual(['0', '0']);
     expect(connections).toHaveLength(1);
+  });
+
+  it('the default fetch does it too: its pools give up a socket after 4 s by the clock', async () => {
+    // Just over the default's 4 s, under a usual server's 5 s: the margin a lagging loop ate.
+    serverIdleMs = 4200;
+    const fetch = withCookieJar();
+    const first = await (await fetch(url)).text();
+    expect(first).toBe('0');
+    blockEventLoop(serverIdleMs + 300);
+    expect(await (await fetch(url)).text()).toBe('1');
+    expect(connections).toHaveLength(2);
   });
 });
