@@ -3,19 +3,24 @@ import makeFetchCookie from 'fetch-cookie';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FetchLike } from './fetch-like';
+import { cachingCookieJar } from './cookie-jar';
+import { evictIdleSockets } from './keep-alive';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
 // protocol, shared by every completion, saves a TCP handshake per request. Idle sockets are
 // dropped after 4 s, before a server's usual 5 s keep-alive timeout (Node's, SvelteKit's):
-// reusing a socket the server is closing fails the request with ECONNRESET.
+// reusing a socket the server is closing fails the request with ECONNRESET. The agents'
+// timers lag on a busy event loop: the wall clock decides when a request takes a socket.
 const idleMs = 4000;
-const httpAgent = new http.Agent({ keepAlive: true, timeout: idleMs });
-const httpsAgent = new https.Agent({ keepAlive: true, timeout: idleMs });
+const httpAgent = evictIdleSockets(new http.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
+const httpsAgent = evictIdleSockets(new https.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
 const agent = (url: URL): http.Agent => (url.protocol === 'http:' ? httpAgent : httpsAgent);
 
 const isBrowser = (): boolean =>
   typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
   typeof globalThis.fetch === 'function';
+
+const newJar = () => cachingCookieJar(new makeFetchCookie.toughCookie.CookieJar());
 
 /**
  * Wraps `fetch` (default: cross-fetch over keep-alive agents) with fetch-cookie and a fresh,
@@ -27,10 +32,10 @@ const isBrowser = (): boolean =>
  */
 export const withCookieJar = (fetch?: FetchLike): FetchLike => {
   if (fetch !== undefined) {
-    const withCookies = makeFetchCookie(fetch as unknown as typeof globalThis.fetch);
+    const withCookies = makeFetchCookie(fetch as unknown as typeof globalThis.fetch, newJar());
     return (input, init) => withCookies(input, init) as unknown as Promise<Response>;
   }
-  const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch);
+  const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch, newJar());
   return (input, init) =>
     withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
 };

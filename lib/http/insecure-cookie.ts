@@ -22,19 +22,31 @@ export const isLoopbackHost = (hostname: string): boolean => {
   );
 };
 
+// Whether a transport's server is plain http on a host that is not loopback (its host then),
+// worked out once per transport rather than on every answer.
+const plainRemoteHosts = new WeakMap<object, string | null>();
+const plainRemoteHost = (transport: { readonly baseUrl: string }): string | null => {
+  let host = plainRemoteHosts.get(transport);
+  if (host === undefined) {
+    const { protocol, hostname } = new URL(transport.baseUrl);
+    host = protocol !== 'http:' || isLoopbackHost(hostname) ? null : hostname;
+    plainRemoteHosts.set(transport, host);
+  }
+  return host;
+};
+
 /**
  * A Secure cookie set by a plain-http server on another host is never sent back by a cookie
  * jar, so the session dies at the next request with a puzzling 405 or 404. Say so instead.
  */
 export const insecureCookieError = (
   step: H2oStep,
-  url: string,
+  transport: { readonly baseUrl: string },
   setCookie: string | null,
 ): H2oProtocolError | undefined => {
   const session = setCookie ? sessionCookie(setCookie) : undefined;
   // Only the session cookie matters (a load balancer's Secure cookie is its own business).
   if (!session || !secureAttribute.test(session)) return undefined;
-  const { protocol, hostname } = new URL(url);
-  if (protocol !== 'http:' || isLoopbackHost(hostname)) return undefined;
-  return insecureCookie(step, hostname);
+  const host = plainRemoteHost(transport);
+  return host === null ? undefined : insecureCookie(step, host);
 };
