@@ -4,7 +4,7 @@
 import { createParser } from 'eventsource-parser';
 import { pumpStream } from '../lib/stream/pump';
 import { readTgiEvent } from '../lib/stream/tgi';
-import { planEvents } from '../lib/testing/tgi-stream';
+import { planEvents } from '../lib/testing/h2o/tgi-stream';
 import { fmt, median, ratio, Row } from './stats';
 
 const TARGET_BYTES = 50 * 1024 * 1024;

@@ -3,7 +3,7 @@
 // reads as fast as it can. It checks nothing: it exists to measure clients, not the protocol.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { planEvents } from '../lib/testing/tgi-stream';
+import { planEvents } from '../lib/testing/h2o/tgi-stream';
 import { benchTokens } from './reply';
 
 const COOKIE = 'hf-chat=00000000-0000-4000-8000-000000000000; Path=/; HttpOnly; SameSite=None';

@@ -1,12 +1,11 @@
-import { concat, defer, filter, Observable, of, concatMap, takeWhile } from 'rxjs';
+import { concat, defer, filter, Observable, of, concatMap } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
-import { createDefaultFetch } from './http/default-fetch';
-import type { Transport } from './http/exchange';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { Message } from './prompt';
-import { deleteConversation$ } from './steps/after-stream';
+import { untilAnswered } from './steps/answer-end';
+import { deleteConversation$ } from './steps/delete';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
 const pipeline$ = (
@@ -16,20 +15,14 @@ const pipeline$ = (
 ): Observable<CompletionEvent> =>
   defer(() => {
     const c = resolveCompletion(model, messages, options);
-    const transport: Transport = {
-      fetch: c.fetch ?? createDefaultFetch(),
-      baseUrl: c.baseUrl,
-      headers: c.headers,
-    };
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
-    const events$ = dialect$(transport, c).pipe(
-      takeWhile((e) => e.type !== 'token' || e.text !== c.endToken),
-      takeWhile((e) => e.type !== 'done', true),
-    );
+    const events$ = dialect$(c).pipe(untilAnswered(c.endToken));
     if (!c.deleteAfter) return events$;
     return events$.pipe(
       concatMap((e) =>
-        e.type === 'done' ? concat(of(e), deleteConversation$(transport, e.conversationId)) : of(e),
+        e.type === 'done'
+          ? concat(of(e), deleteConversation$(c.transport, e.conversationId))
+          : of(e),
       ),
     );
   });

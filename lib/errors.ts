@@ -51,8 +51,8 @@ export class H2oError extends Error {
 export class H2oInputError extends H2oError {
   static override readonly kind: string = 'H2oInputError';
 
-  constructor(message: string) {
-    super('input', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('input', message, options);
   }
 }
 
@@ -93,17 +93,20 @@ export class H2oProtocolError extends H2oError {
   /** TGI's `error_type` (or chat-ui's status code) for `reason: 'server-error'`. */
   readonly errorType?: string;
 
+  /**
+   * @param options.message - the whole message (default `step: reason: detail`).
+   * @param options.errorType - see {@link H2oProtocolError.errorType}.
+   */
   constructor(
     step: H2oStep,
     reason: H2oProtocolReason,
     detail: string,
-    message?: string,
-    errorType?: string,
+    options: { message?: string; errorType?: string } = {},
   ) {
-    super(step, message ?? `${step}: ${reason}: ${detail}`);
+    super(step, options.message ?? `${step}: ${reason}: ${detail}`);
     this.reason = reason;
     this.detail = detail;
-    if (errorType !== undefined) this.errorType = errorType;
+    if (options.errorType !== undefined) this.errorType = options.errorType;
   }
 }
 

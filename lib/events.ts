@@ -1,5 +1,8 @@
-/** A handshake step that made a request. */
-export type HandshakeStep = 'session' | 'settings' | 'conversation' | 'stream';
+/**
+ * A handshake step that made a request; `resume` is a re-attachment to an answer whose
+ * connection dropped (dialect chat-ui).
+ */
+export type HandshakeStep = 'session' | 'settings' | 'conversation' | 'stream' | 'resume';
 
 /** A step finished: its own time, request start → response headers. */
 export interface StepEvent {

@@ -7,7 +7,8 @@ export type { ListModelsOptions, ModelInfo } from './list-models';
 export { defaultModel, models, modelId } from './models';
 export type { ModelAlias } from './models';
 export { defaultBaseUrl, defaultEndToken } from './options';
-export type { CompletionOptions, Dialect, FetchLike } from './options';
+export type { CompletionOptions, Dialect } from './options';
+export type { FetchLike } from './http/transport';
 export { formatPrompt } from './prompt';
 export type { Message, Role } from './prompt';
 export { provider } from './provider';
@@ -15,3 +16,11 @@ export { h2oRetry, isRetryable, retryDelayMs } from './retry';
 export type { H2oRetryOptions } from './retry';
 export { openSession } from './session';
 export type { H2oSession, SessionOptions } from './session';
+export { h2oText } from './text';
+export { openConversation } from './conversation';
+export type {
+  AskOptions,
+  ConversationOptions,
+  H2oConversation,
+  HistoryMessage,
+} from './conversation';

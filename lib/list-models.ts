@@ -1,9 +1,9 @@
 import { defer, Observable } from 'rxjs';
-import { H2oProtocolError } from './errors';
-import { createDefaultFetch } from './http/default-fetch';
-import { exchange$ } from './http/exchange';
-import { readJsonArray } from './steps/json';
-import { FetchLike, resolveBaseUrl, resolveFetch, resolveHeaders } from './options';
+import { readJsonArray } from './http/json';
+import { exchange$ } from './http/request';
+import { FetchLike, resolveTransport } from './http/transport';
+import { resolveBaseUrl, resolveFetch, resolveHeaders } from './options';
+import { unexpectedResponse } from './protocol-errors';
 
 /** A model a server offers. */
 export interface ModelInfo {
@@ -42,21 +42,18 @@ const toModel = (entry: unknown): ModelInfo | undefined => {
 export const listModels$ = (options: ListModelsOptions = {}): Observable<ModelInfo[]> =>
   defer(() => {
     const { baseUrl } = resolveBaseUrl(options.baseUrl);
-    const fetch = resolveFetch(options.fetch) ?? createDefaultFetch();
-    return exchange$<ModelInfo[]>(
-      { fetch, baseUrl, headers: resolveHeaders(options.headers) },
-      {
-        step: 'session',
-        path: '/api/models',
-        init: { method: 'GET', headers: { accept: 'application/json' } },
-        consume: async (answer, out) => {
-          const list = await readJsonArray('session', answer);
-          const found = list.map(toModel);
-          if (found.some((m) => m === undefined)) {
-            throw new H2oProtocolError('session', 'unexpected-response', 'a model without an id');
-          }
-          out.next(found as ModelInfo[]);
-        },
+    const headers = resolveHeaders(options.headers);
+    return exchange$<ModelInfo[]>(resolveTransport(baseUrl, headers, resolveFetch(options.fetch)), {
+      step: 'session',
+      path: '/api/models',
+      init: { method: 'GET', headers: { accept: 'application/json' } },
+      consume: async (answer, out) => {
+        const list = await readJsonArray('session', answer);
+        const found = list.map(toModel);
+        if (found.some((m) => m === undefined)) {
+          throw unexpectedResponse('session', 'a model without an id');
+        }
+        out.next(found as ModelInfo[]);
       },
-    );
+    });
   });

@@ -1,45 +1,9 @@
-import { defer, map, Observable, switchMap } from 'rxjs';
-import { createDefaultFetch } from './http/default-fetch';
-import type { Transport } from './http/exchange';
-import { defaultModel, modelId } from './models';
-import {
-  Dialect,
-  FetchLike,
-  resolveBaseUrl,
-  resolveDialect,
-  resolveFetch,
-  resolveHeaders,
-} from './options';
-import { H2oInputError } from './errors';
-import { session$ } from './steps/session';
-import { settings$ } from './steps/settings';
-import { chatUiSettings$ } from './dialects/chat-ui-settings';
+import { concat, defer, ignoreElements, Observable, of } from 'rxjs';
+import { chatUiSession$ } from './dialects/chat-ui';
+import { h2oSession$ } from './dialects/h2o';
+import { H2oSession, resolveSession, SessionOptions } from './options';
 
-/** A server session (its cookie jar inside `fetch`) that completions can share. */
-export interface H2oSession {
-  /** The server, without a trailing slash. */
-  readonly baseUrl: string;
-  /** The protocol the session was opened with. */
-  readonly dialect: Dialect;
-  /** The fetch that carries the session's cookie. */
-  readonly fetch: FetchLike;
-  /** The model chosen in the settings. */
-  readonly model: string;
-}
-
-/** Options of {@link openSession}; all optional. */
-export interface SessionOptions {
-  /** The chat server (default `https://gpt-gm.h2o.ai`). */
-  baseUrl?: string;
-  /** The fetch to use (default: a fresh cookie jar over cross-fetch in Node). */
-  fetch?: FetchLike;
-  /** Extra headers on the session's requests. */
-  headers?: Record<string, string>;
-  /** The server's protocol (default `'h2o'`). */
-  dialect?: Dialect;
-  /** The model to choose in the settings (default `falcon-40b`). */
-  model?: string;
-}
+export type { H2oSession, SessionOptions } from './options';
 
 /**
  * Opens a session: `GET /` and `POST /settings` (dialect chat-ui: the JSON settings POST,
@@ -52,22 +16,10 @@ export interface SessionOptions {
  */
 export const openSession = (options: SessionOptions = {}): Observable<H2oSession> =>
   defer(() => {
-    if (typeof options !== 'object' || options === null) {
-      throw new H2oInputError('options must be an object');
-    }
-    const { baseUrl, origin } = resolveBaseUrl(options.baseUrl);
-    const dialect = resolveDialect(options.dialect);
-    const name = options.model ?? defaultModel;
-    if (typeof name !== 'string' || name.trim() === '') {
-      throw new H2oInputError('model must be a non-empty string');
-    }
-    const model = modelId(name);
-    const fetch = resolveFetch(options.fetch) ?? createDefaultFetch();
-    const transport: Transport = { fetch, baseUrl, headers: resolveHeaders(options.headers) };
-    const session: H2oSession = { baseUrl, dialect, fetch, model };
-    const ready$ =
-      dialect === 'h2o'
-        ? session$(transport).pipe(switchMap(() => settings$(transport, origin, model)))
-        : chatUiSettings$(transport, model);
-    return ready$.pipe(map(() => session));
+    const { session, origin, transport, settingsBody } = resolveSession(options);
+    const opened$ =
+      session.dialect === 'h2o'
+        ? h2oSession$(transport, origin, settingsBody)
+        : chatUiSession$(transport, settingsBody);
+    return concat(opened$.pipe(ignoreElements()), of(session));
   });

@@ -1,64 +1,38 @@
-import { defer, Observable } from 'rxjs';
+import { EMPTY, Observable } from 'rxjs';
 import type { CompletionEvent } from '../events';
-import type { Transport } from '../http/exchange';
+import type { Transport, WireBody } from '../http/transport';
 import type { ResolvedCompletion } from '../options';
-import { readTgiEvent } from '../stream/tgi';
-import { conversationPath, sendStop } from '../steps/after-stream';
+import { chain } from '../steps/chain';
 import { conversation$ } from '../steps/conversation';
+import { h2oStream$ } from '../steps/h2o-stream';
 import { session$ } from '../steps/session';
 import { settings$ } from '../steps/settings';
-import { chain } from '../steps/step';
-import { tokens$ } from '../steps/tokens';
 
-/** The stream request's body: the provider's defaults, `stream` always true on the wire. */
-export const h2oStreamBody = (c: ResolvedCompletion): string =>
-  JSON.stringify({
-    inputs: c.inputs,
-    parameters: c.parameters,
-    stream: true,
-    options: {
-      id: c.id,
-      response_id: c.responseId,
-      is_retry: false,
-      use_cache: false,
-      web_search_id: '',
-    },
-  });
-
-const stream$ = (transport: Transport, c: ResolvedCompletion, conversationId: string) =>
-  tokens$(transport, {
+const stream$ = (c: ResolvedCompletion, conversationId: string) =>
+  h2oStream$(c.transport, {
     conversationId,
-    path: conversationPath(conversationId),
-    init: {
-      method: 'POST',
-      headers: {
-        accept: 'text/event-stream, application/json',
-        'content-type': 'application/json',
-      },
-      body: h2oStreamBody(c),
-    },
-    read: readTgiEvent,
+    body: c.streamBody(conversationId),
     maxLineBytes: c.maxLineBytes,
     endToken: c.endToken,
-    abandon: () => sendStop(transport, conversationId),
   });
 
-/** Session and settings of dialect h2o: `GET /`, then `POST /settings` choosing `model`. */
-export const h2oHandshake = (
+/**
+ * Session and settings of dialect h2o: `GET /`, then `POST /settings` choosing the model;
+ * their step events, then whatever `next` makes (`openSession`: nothing).
+ */
+export const h2oSession$ = (
   transport: Transport,
   origin: string,
-  model: string,
-  next: () => Observable<CompletionEvent>,
+  settings: WireBody,
+  next: () => Observable<CompletionEvent> = () => EMPTY,
 ): Observable<CompletionEvent> =>
-  chain(session$(transport), () => chain(settings$(transport, origin, model), next));
+  chain(session$(transport), () => chain(settings$(transport, origin, settings), next));
 
 /**
  * Dialect h2o (2023 chat-ui in front of TGI): session → settings → conversation → tokens,
  * or conversation → tokens on an open session.
  */
-export const h2oCompletion$ = (transport: Transport, c: ResolvedCompletion) =>
-  defer(() => {
-    const talk = () =>
-      chain(conversation$(transport, c.model), ({ id }) => stream$(transport, c, id));
-    return c.session ? talk() : h2oHandshake(transport, c.origin, c.model, talk);
-  });
+export const h2oCompletion$ = (c: ResolvedCompletion): Observable<CompletionEvent> => {
+  const talk = () => chain(conversation$(c.transport, c.model), ({ id }) => stream$(c, id));
+  return c.session ? talk() : h2oSession$(c.transport, c.origin, c.settingsBody, talk);
+};

@@ -73,3 +73,7 @@ export const readText = async (
   }
   return text.length > maxChars ? text.slice(0, maxChars) : text;
 };
+
+/** Reads an (empty) answer to its end, so that the connection goes back to the pool. */
+export const drain = ({ body }: { body: BodyReader }): Promise<void> =>
+  readText(body, 0).then(() => undefined);

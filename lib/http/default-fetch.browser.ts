@@ -1,4 +1,4 @@
-import type { FetchLike } from '../options';
+import type { FetchLike } from './fetch-like';
 
 /**
  * The browser build's default fetch: the page's own `fetch`, sending and storing the page's

@@ -2,7 +2,7 @@ import crossFetch from 'cross-fetch';
 import makeFetchCookie from 'fetch-cookie';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { FetchLike } from '../options';
+import type { FetchLike } from './fetch-like';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
 // protocol, shared by every completion, saves a TCP handshake per request. Idle sockets are

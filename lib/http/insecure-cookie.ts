@@ -1,4 +1,5 @@
-import { H2oProtocolError, H2oStep } from '../errors';
+import type { H2oProtocolError, H2oStep } from '../errors';
+import { insecureCookie } from '../protocol-errors';
 
 const secureAttribute = /;\s*secure\s*(;|,|$)/i;
 
@@ -25,11 +26,5 @@ export const insecureCookieError = (
   if (!setCookie || !secureAttribute.test(setCookie)) return undefined;
   const { protocol, hostname } = new URL(url);
   if (protocol !== 'http:' || isLoopbackHost(hostname)) return undefined;
-  return new H2oProtocolError(
-    step,
-    'insecure-cookie',
-    `${hostname} set a Secure cookie over plain http`,
-    `${step}: ${hostname} sets its session cookie Secure, which is never sent back over plain ` +
-      `http: use an https:// baseUrl (or, for a self-hosted chat-ui, set COOKIE_SECURE=false)`,
-  );
+  return insecureCookie(step, hostname);
 };

@@ -1,8 +1,9 @@
 import type { Observable } from 'rxjs';
-import { H2oProtocolError } from '../errors';
-import { exchange$, Transport } from '../http/exchange';
-import { readJsonObject } from './json';
-import type { StepResult } from './step';
+import { readJsonObject } from '../http/json';
+import { exchange$ } from '../http/request';
+import type { Transport } from '../http/transport';
+import { unexpectedResponse } from '../protocol-errors';
+import type { StepResult } from './chain';
 
 /** What the server answered to a new conversation: its id, and the whole JSON answer. */
 export interface NewConversation {
@@ -10,6 +11,9 @@ export interface NewConversation {
   /** The answer as sent (dialect chat-ui also sends the conversation itself). */
   readonly json: Record<string, unknown>;
 }
+
+/** The path of a conversation. */
+export const conversationPath = (id: string) => `/conversation/${encodeURIComponent(id)}`;
 
 /** `POST /conversation` (both dialects): a new conversation with `model`; emits its id. */
 export const conversation$ = (
@@ -24,16 +28,15 @@ export const conversation$ = (
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify({ model }),
     },
-    consume: async (answer, out) => {
-      const json = await readJsonObject('conversation', answer);
+    consume: async (received, out) => {
+      const json = await readJsonObject('conversation', received);
       const id = json.conversationId;
       if (typeof id !== 'string' || id === '') {
-        throw new H2oProtocolError(
+        throw unexpectedResponse(
           'conversation',
-          'unexpected-response',
           `no conversationId in ${JSON.stringify(json).slice(0, 200)}`,
         );
       }
-      out.next({ step: 'conversation', ms: answer.ms, value: { id, json } });
+      out.next({ step: 'conversation', ms: received.ms, value: { id, json } });
     },
   });

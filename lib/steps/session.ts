@@ -1,7 +1,8 @@
 import type { Observable } from 'rxjs';
 import { readText } from '../http/body';
-import { exchange$, Transport } from '../http/exchange';
-import type { StepResult } from './step';
+import { exchange$ } from '../http/request';
+import type { Transport } from '../http/transport';
+import type { StepResult } from './chain';
 
 /** `GET /`: the server mints the session cookie (the page itself is not needed). */
 export const session$ = (transport: Transport): Observable<StepResult<void>> =>

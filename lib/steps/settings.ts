@@ -1,14 +1,10 @@
 import type { Observable } from 'rxjs';
-import { H2oProtocolError } from '../errors';
-import { readText } from '../http/body';
-import { exchange$, Transport } from '../http/exchange';
-import { readJsonObject } from './json';
-import type { StepResult } from './step';
-
-/** The settings form exactly as the provider sent it. */
-export const settingsForm = (model: string): string =>
-  'ethicsModalAccepted=true&shareConversationsWithModelAuthors=true&ethicsModalAcceptedAt=' +
-  `&activeModel=${encodeURIComponent(model)}&searchEnabled=true`;
+import { drain } from '../http/body';
+import { readJsonObject } from '../http/json';
+import { exchange$, Received } from '../http/request';
+import type { Transport, WireBody } from '../http/transport';
+import { unexpectedResponse } from '../protocol-errors';
+import type { StepResult } from './chain';
 
 // Both answers of the form action mean success: a 303 (not followed: it would cost a fifth
 // request) or, when Accept asks for JSON, `{"type":"redirect"}`. A browser's manual redirect
@@ -19,43 +15,64 @@ const isRedirect = (status: number, response: Response) =>
   status === 302 ||
   response.type === 'opaqueredirect';
 
-/**
- * `POST /settings` (dialect h2o): accept the welcome modal and pick the model. A form POST,
- * so it needs a same-origin Referer to pass the server's CSRF check.
- */
-export const settings$ = (
+const settingsRequest = (
   transport: Transport,
-  origin: string,
-  model: string,
+  init: RequestInit,
+  accept: ((status: number, response: Response) => boolean) | undefined,
+  read: (received: Received) => Promise<void>,
 ): Observable<StepResult<void>> =>
   exchange$(transport, {
     step: 'settings',
     path: '/settings',
-    init: {
-      method: 'POST',
+    init: { method: 'POST', ...init },
+    accept,
+    consume: async (received, out) => {
+      await read(received);
+      out.next({ step: 'settings', ms: received.ms, value: undefined });
+    },
+  });
+
+const refused = async (received: Received) => {
+  if (received.response.status !== 200) return drain(received);
+  const json = await readJsonObject('settings', received);
+  if (json.type !== 'redirect' && json.type !== 'success') {
+    const what = JSON.stringify(json).slice(0, 200);
+    throw unexpectedResponse(
+      'settings',
+      what,
+      `settings: the server refused the settings: ${what}`,
+    );
+  }
+};
+
+/**
+ * `POST /settings` (dialect h2o): accept the welcome modal and pick the model. A form POST,
+ * so it needs a same-origin Referer to pass the server's CSRF check.
+ */
+export const settings$ = (transport: Transport, origin: string, form: WireBody) =>
+  settingsRequest(
+    transport,
+    {
       redirect: 'manual',
       headers: {
         accept: 'application/json',
-        'content-type': 'application/x-www-form-urlencoded',
+        'content-type': form.contentType,
         referer: `${origin}/`,
       },
-      body: settingsForm(model),
+      body: form.body,
     },
-    accept: isRedirect,
-    consume: async (answer, out) => {
-      if (answer.response.status === 200) {
-        const json = await readJsonObject('settings', answer);
-        if (json.type !== 'redirect' && json.type !== 'success') {
-          throw new H2oProtocolError(
-            'settings',
-            'unexpected-response',
-            JSON.stringify(json).slice(0, 200),
-            `settings: the server refused the settings: ${JSON.stringify(json).slice(0, 200)}`,
-          );
-        }
-      } else {
-        await readText(answer.body, 0);
-      }
-      out.next({ step: 'settings', ms: answer.ms, value: undefined });
-    },
-  });
+    isRedirect,
+    refused,
+  );
+
+/**
+ * `POST /settings` of today's chat-ui: JSON. Optional for one completion; it mints the
+ * session cookie, so completions sharing a session share one cookie.
+ */
+export const chatUiSettings$ = (transport: Transport, json: WireBody) =>
+  settingsRequest(
+    transport,
+    { headers: { accept: 'application/json', 'content-type': json.contentType }, body: json.body },
+    undefined,
+    drain,
+  );

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
-import { H2oProtocolError } from '../errors';
+import { truncated } from '../protocol-errors';
 import type { CompletionEvent } from '../events';
-import { exchange$, Transport } from '../http/exchange';
+import { exchange$, Transport } from '../http/request';
 import { PayloadReader, pumpStream } from '../stream/pump';
 
 /** The stream request of a dialect, and how to read and stop it. */
@@ -60,11 +60,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
         });
         if (!ended) {
           ended = true;
-          throw new H2oProtocolError(
-            'stream',
-            'truncated',
-            `the stream ended after ${tokens} tokens without its final event`,
-          );
+          throw truncated(tokens);
         }
       },
     }).subscribe({

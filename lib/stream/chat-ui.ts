@@ -1,4 +1,5 @@
-import { parseObject, serverError } from './payload';
+import { serverError } from '../protocol-errors';
+import { parseObject } from './parse-object';
 import type { StreamSink } from './tgi';
 
 type Update = {

@@ -1,4 +1,5 @@
-import { H2oProtocolError, H2oStep } from '../errors';
+import type { H2oStep } from '../errors';
+import { lineTooLong } from '../protocol-errors';
 import { createUtf8Decoder } from './utf8';
 
 /** Splits a byte stream into text lines; see {@link createLineDecoder}. */
@@ -34,11 +35,7 @@ export const createLineDecoder = (
     const bytes = text.length > maxLineBytes ? text.length : new TextEncoder().encode(text).length;
     if (bytes > maxLineBytes) {
       tail = '';
-      throw new H2oProtocolError(
-        step,
-        'line-too-long',
-        `a line exceeded maxLineBytes (${maxLineBytes} bytes)`,
-      );
+      throw lineTooLong(step, maxLineBytes);
     }
   };
 

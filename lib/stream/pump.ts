@@ -1,4 +1,4 @@
-import { createEventDecoder } from './events';
+import { createEventDecoder } from './frames';
 import { createLineDecoder } from './lines';
 import type { StreamSink } from './tgi';
 

@@ -1,5 +1,6 @@
 import type { TokenEvent } from '../events';
-import { malformed, parseObject, serverError } from './payload';
+import { malformed, serverError } from '../protocol-errors';
+import { parseObject } from './parse-object';
 
 /** Where a decoded stream update goes. */
 export interface StreamSink {

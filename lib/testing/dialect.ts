@@ -1,7 +1,7 @@
-import { createChatUiDialect } from './chat-ui-dialect';
-import { chatUiSettingsOf } from './chat-ui-settings';
-import type { Exchange } from './exchange';
-import { createH2oDialect } from './h2o-dialect';
+import { createChatUiDialect } from './chat-ui/dialect';
+import { chatUiSettingsOf } from './chat-ui/settings';
+import type { Exchange } from './server/exchange';
+import { createH2oDialect } from './h2o/dialect';
 import type { EmulatorFault, EmulatorOptions, EmulatorStep } from './types';
 
 /** A server the emulator can impersonate: its routes, and how it fails. */

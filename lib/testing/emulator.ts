@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { trackConnections } from './connections';
+import { trackConnections } from './server/connections';
 import { createDialect } from './dialect';
-import type { EmulatorSettings } from './exchange';
+import type { EmulatorSettings } from './server/exchange';
 import { createFaultQueue } from './faults';
-import { createRecorder } from './recorder';
-import { createEmulatorServer } from './server';
-import { createTimers } from './timers';
+import { createRecorder } from './server/recorder';
+import { createEmulatorServer } from './server/http-server';
+import { createTimers } from './server/timers';
 import type { Emulator, EmulatorOptions } from './types';
 
 const nonNegative = (name: string, value: number | undefined, fallback: number): number => {

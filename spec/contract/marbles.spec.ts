@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { H2oNetworkError, H2oProtocolError, h2oRetry } from '../../lib';
 import type { CompletionEvent } from '../../lib';
-import { chain } from '../../lib/steps/step';
+import { chain } from '../../lib/steps/chain';
 
 const network = new H2oNetworkError('stream', new Error('reset'));
 const malformed = new H2oProtocolError('stream', 'malformed', 'x');

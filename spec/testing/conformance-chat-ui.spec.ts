@@ -6,7 +6,7 @@ import { send, type Incoming } from './helpers/http-client';
 import { loadTranscripts, type Transcript } from './helpers/transcripts';
 import { checkSetCookie, replayHeaders } from './helpers/set-cookie';
 
-// Replays every real exchange captured from chat-ui v0.20 (shared/transcripts-chat-ui) against
+// Replays every real exchange captured from chat-ui v0.20 (spec/fixtures/transcripts-chat-ui) against
 // one emulator speaking dialect `chat-ui`, in order, and checks the emulator answers alike:
 // status, content type, framing (chunked or not), compression, CORS, Vary, Set-Cookie (present
 // or not, same session or a new one, attributes), Location, the body (JSON values with dates,
@@ -19,6 +19,9 @@ import { checkSetCookie, replayHeaders } from './helpers/set-cookie';
 //   03i  GET /conversation/{id}/stream (the web app's resume channel)
 //   05k  GET /conversation/{id}/__data.json (SvelteKit page data)
 const OUT_OF_SCOPE = ['03i-resume-stream-channel', '05k-get-conversation-data-json'];
+// Sequences 06-08 (several turns, regenerate, continue, edit, resume): emulated by the
+// conversations work, which replays them once the emulator keeps whole conversations.
+const CONVERSATIONS = /^0[6-8]/;
 
 // What the real backend did in these cases cannot be replayed: the emulator injects it.
 const FAULTS: Record<string, EmulatorFault[]> = {
@@ -39,7 +42,7 @@ const STOPPED: Record<string, string> = {
 };
 
 const CAPTURED_ORIGIN = 'http://127.0.0.1:5174';
-const TRANSCRIPTS = path.resolve(__dirname, '../../../shared/transcripts-chat-ui');
+const TRANSCRIPTS = path.resolve(__dirname, '../fixtures/transcripts-chat-ui');
 // INDEX.txt lists the exchanges in the order they were captured (04d came after 04f).
 const captured = readFileSync(path.join(TRANSCRIPTS, 'INDEX.txt'), 'utf8')
   .split('\n')
@@ -48,7 +51,7 @@ const captured = readFileSync(path.join(TRANSCRIPTS, 'INDEX.txt'), 'utf8')
 const all = loadTranscripts(TRANSCRIPTS).sort(
   (a, b) => captured.indexOf(a.stem) - captured.indexOf(b.stem),
 );
-const cases = all.filter((t) => !OUT_OF_SCOPE.includes(t.stem));
+const cases = all.filter((t) => !OUT_OF_SCOPE.includes(t.stem) && !CONVERSATIONS.test(t.stem));
 const byStem = new Map(all.map((t) => [t.stem, t]));
 
 const ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24})$/;
@@ -221,9 +224,9 @@ describe('dialect chat-ui replays the real server transcripts', () => {
 
   it('leaves out only transcripts that exist, and replays all the others', () => {
     for (const stem of OUT_OF_SCOPE) expect(byStem.has(stem)).toBe(true);
-    expect(all).toHaveLength(64);
+    expect(all).toHaveLength(94);
     expect(all.every((t) => captured.includes(t.stem))).toBe(true);
-    expect(cases).toHaveLength(all.length - OUT_OF_SCOPE.length);
+    expect(cases).toHaveLength(all.length - OUT_OF_SCOPE.length - 30);
   });
 
   it.each(cases.map((t) => [t.stem, t] as const))('%s', async (_stem, t) => {

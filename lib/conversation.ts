@@ -1,0 +1,217 @@
+import {
+  concat,
+  defer,
+  filter,
+  finalize,
+  ignoreElements,
+  map,
+  Observable,
+  of,
+  switchMap,
+} from 'rxjs';
+import { chatUiConversation } from './dialects/chat-ui-conversation';
+import { h2oSession$ } from './dialects/h2o';
+import { h2oConversation } from './dialects/h2o-conversation';
+import { H2oInputError } from './errors';
+import type { CompletionEvent } from './events';
+import { CompletionOptions, resolveCompletion, ResolvedCompletion } from './options';
+import { untilAnswered } from './steps/answer-end';
+import { conversation$ } from './steps/conversation';
+import { removeConversation$ } from './steps/delete';
+import type { HistoryMessage } from './steps/history';
+import { rootMessage$, rootMessageId } from './steps/root-message';
+import type { ConversationDriver } from './steps/turn';
+
+export type { HistoryMessage } from './steps/history';
+
+/**
+ * Options of {@link openConversation}: those of `completion$` but `stream` (per turn, in
+ * `ask$`) and `deleteAfter` (`delete$`). `prompt`, if given, turns each new user message into
+ * the `inputs` sent (default: its text as it is: the server builds the model's prompt).
+ */
+export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfter'>;
+
+/** Options of one turn. */
+export interface AskOptions {
+  /** `false`: no token events, only `done` with the whole answer (default true). */
+  stream?: boolean;
+}
+
+/** A conversation kept by the server; see {@link openConversation}. */
+export interface H2oConversation {
+  /** The server's conversation id. */
+  readonly id: string;
+  /** The full model id. */
+  readonly model: string;
+  /**
+   * One turn: sends only the new user message (the server appends it to the history and
+   * builds the model's prompt from it). Emits the `stream` step, tokens and `done`, like
+   * `completionEvents$`. Cold: each subscription is one turn; subscribing again after a failed
+   * one (`h2oRetry`) retries it without storing the user message twice.
+   */
+  ask$(content: string, options?: AskOptions): Observable<CompletionEvent>;
+  /**
+   * A new answer to the last user message (the front end's retry): dialect h2o replaces the
+   * old answer; dialect chat-ui keeps it as a sibling and follows the new one.
+   */
+  regenerate$(): Observable<CompletionEvent>;
+  /** The history as the server stores it, along the branch the conversation follows. */
+  messages$(): Observable<HistoryMessage[]>;
+  /** `DELETE /conversation/<id>`: emits once, when it is gone. */
+  delete$(): Observable<void>;
+}
+
+const controlTokens = ['<|endoftext|>', '<|prompt|>', '<|answer|>'];
+
+const checkOptions = (options: ConversationOptions | undefined) => {
+  const given = (options ?? {}) as CompletionOptions;
+  if (typeof given !== 'object' || given === null) {
+    throw new H2oInputError('options must be an object');
+  }
+  for (const name of ['stream', 'deleteAfter'] as const) {
+    if (given[name] !== undefined) {
+      throw new H2oInputError(
+        `openConversation takes no ${name} option (${name === 'stream' ? 'ask$ takes it' : 'use delete$'})`,
+      );
+    }
+  }
+  return given;
+};
+
+// What a turn sends: the text checked as a completion's message is, then `prompt` if given.
+const turnInputs = (content: string, options: ConversationOptions): string => {
+  if (typeof content !== 'string' || content.trim() === '') {
+    throw new H2oInputError('content must be non-empty text');
+  }
+  const token = controlTokens.find((t) => content.includes(t));
+  if (token !== undefined && options.allowControlTokens !== true) {
+    throw new H2oInputError(
+      `content contains the control token ${token}; pass allowControlTokens: true to allow it`,
+    );
+  }
+  if (!options.prompt) return content;
+  let inputs: unknown;
+  try {
+    inputs = options.prompt([{ role: 'user', content }]);
+  } catch (err) {
+    throw new H2oInputError(`the prompt function threw: ${String(err)}`, { cause: err });
+  }
+  if (typeof inputs !== 'string' || inputs.trim() === '') {
+    throw new H2oInputError('the prompt must be non-empty text');
+  }
+  return inputs;
+};
+
+const isStreamed = (options: AskOptions | undefined): boolean => {
+  if (options === undefined) return true;
+  if (typeof options !== 'object' || options === null) {
+    throw new H2oInputError('ask$ options must be an object');
+  }
+  if (options.stream !== undefined && typeof options.stream !== 'boolean') {
+    throw new H2oInputError('stream must be a boolean');
+  }
+  return options.stream !== false;
+};
+
+// The face of one conversation: input checks, one turn at a time, the answer's end.
+const face = (
+  c: ResolvedCompletion,
+  options: ConversationOptions,
+  id: string,
+  driver: ConversationDriver,
+): H2oConversation => {
+  let busy = false;
+  const turn = (
+    make: () => Observable<CompletionEvent>,
+    streamed: boolean,
+  ): Observable<CompletionEvent> =>
+    defer(() => {
+      if (busy) {
+        throw new H2oInputError(
+          'a turn of this conversation is still running: queue turns with concatMap',
+        );
+      }
+      busy = true;
+      const events$ = make().pipe(
+        untilAnswered(c.endToken),
+        finalize(() => (busy = false)),
+      );
+      return streamed ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
+    });
+  return {
+    id,
+    model: c.model,
+    ask$: (content, askOptions) => {
+      // Checked at subscription, so that a bad argument arrives as an error, not a throw.
+      let turn$: Observable<CompletionEvent> | undefined;
+      return defer(() => {
+        const streamed = isStreamed(askOptions);
+        // One driver turn for every subscription to this ask$: a resubscription is its retry.
+        turn$ ??= driver.turn$(turnInputs(content, options));
+        return turn(() => turn$ as Observable<CompletionEvent>, streamed);
+      });
+    },
+    regenerate$: () => {
+      const regenerate$ = driver.regenerate$();
+      return turn(() => regenerate$, true);
+    },
+    messages$: () => driver.messages$(),
+    delete$: () => removeConversation$(c.transport, id),
+  };
+};
+
+/**
+ * Opens a conversation on the server and lets it keep the history: each `ask$` sends only the
+ * new user message (one request in dialect h2o; in dialect chat-ui one, plus at most one read
+ * to learn the previous answer's id), and the server builds the model's prompt from the whole
+ * history with the model's own turn template. Cold: each subscription runs the session and
+ * settings steps (dialect h2o, skipped with `options.session`) and `POST /conversation`, emits
+ * one {@link H2oConversation}, then completes. Turns run one at a time; a cancelled turn stops
+ * the server (its partial answer stays, and the next turn follows it); a failed turn leaves the
+ * conversation usable.
+ *
+ * @example
+ * openConversation('falcon-40b', { baseUrl })
+ *   .pipe(
+ *     switchMap((chat) =>
+ *       concat(chat.ask$('What is the capital of France?'), chat.ask$('And of Germany?')),
+ *     ),
+ *     h2oText(),
+ *   )
+ *   .subscribe((text) => console.log(text));
+ */
+export const openConversation = (
+  model: string,
+  options?: ConversationOptions,
+): Observable<H2oConversation> =>
+  defer(() => {
+    const given = checkOptions(options);
+    // A completion's checks and defaults; its own message and prompt are not used.
+    const c = resolveCompletion(model, [{ role: 'user', content: 'x' }], {
+      ...given,
+      prompt: undefined,
+    });
+    const open$ =
+      c.dialect === 'h2o' && !c.session
+        ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
+        : of();
+    const made$ = conversation$(c.transport, c.model).pipe(
+      switchMap(({ value: { id, json } }) => {
+        const context = (rootId: string) => ({
+          transport: c.transport,
+          conversationId: id,
+          origin: c.origin,
+          parameters: c.parameters,
+          maxLineBytes: c.maxLineBytes,
+          endToken: c.endToken,
+          resume: c.resume,
+          rootId,
+        });
+        if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(''))));
+        const make = (root: string) => face(c, given, id, chatUiConversation(context(root)));
+        const root = rootMessageId(json.conversation);
+        return root !== undefined ? of(make(root)) : rootMessage$(c.transport, id).pipe(map(make));
+      }),
+    );
+    return concat(open$, made$);
+  });

@@ -1,0 +1,93 @@
+import { defer, map, Observable, of, switchMap, tap } from 'rxjs';
+import { H2oInputError } from '../errors';
+import type { CompletionEvent } from '../events';
+import { multipartField } from '../http/multipart';
+import { Tip, tipIn } from '../steps/answer-id';
+import { chatUiStream$ } from '../steps/chat-ui-stream';
+import { chatUiAnswerId, chatUiBranch, chatUiStored$ } from '../steps/history';
+import type { ConversationDriver, TurnContext } from '../steps/turn';
+import { uuidV4 } from '../uuid';
+
+type Stored = Record<string, unknown>;
+
+/**
+ * Dialect chat-ui (today's chat-ui): a turn names its parent (the root, then the previous
+ * answer), whose id the stream does not carry: it is read from the stored conversation (the
+ * answer holding the `generationId` this client sent) when the next turn needs it, so a
+ * follow-up costs the stream request plus at most one read, and none when the id is known
+ * (after `messages$`). Regenerate is `is_retry` on the answer (a sibling is kept). A failed turn
+ * retried: if the server stored its answer (and so its user message), that answer is
+ * regenerated instead of the user message being sent again.
+ */
+export const chatUiConversation = (t: TurnContext): ConversationDriver => {
+  let tip: Tip = { id: t.rootId };
+
+  const stored$ = () => chatUiStored$(t.transport, t.conversationId);
+
+  const stream$ = (data: Stored, generationId: string): Observable<CompletionEvent> =>
+    chatUiStream$(t.transport, {
+      conversationId: t.conversationId,
+      // `is_continue` does nothing good on the server (it appends an empty user message).
+      body: multipartField('data', JSON.stringify({ ...data, is_continue: false, generationId })),
+      generationId,
+      origin: t.origin,
+      maxLineBytes: t.maxLineBytes,
+      endToken: t.endToken,
+      resume: t.resume,
+    });
+
+  return {
+    turn$: (inputs) => {
+      let failed: { generationId: string; parent: Tip } | undefined;
+      return defer(() => {
+        const prior = failed;
+        failed = undefined;
+        const parent = prior?.parent ?? tip;
+        const generationId = uuidV4();
+        tip = { generationId, previous: parent };
+        const plan = (conversation?: Stored): Stored => {
+          const stored = prior && conversation && chatUiAnswerId(conversation, prior.generationId);
+          if (stored) return { id: stored, is_retry: true };
+          const id = conversation
+            ? tipIn(conversation, parent, t.rootId)
+            : (parent as { id: string }).id;
+          return { inputs, id, is_retry: false };
+        };
+        const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : of(plan());
+        return data$.pipe(
+          switchMap((data) => stream$(data, generationId)),
+          tap({ error: () => (failed = { generationId, parent }) }),
+        );
+      });
+    },
+    regenerate$: () =>
+      defer(() => {
+        const current = tip;
+        const generationId = uuidV4();
+        const answer$ =
+          'id' in current
+            ? of(current.id)
+            : stored$().pipe(map((c) => tipIn(c, current, t.rootId)));
+        return answer$.pipe(
+          switchMap((answerId) => {
+            if (answerId === t.rootId) {
+              throw new H2oInputError('nothing to regenerate: the conversation has no answer');
+            }
+            tip = { generationId, previous: { id: answerId } };
+            return stream$({ id: answerId, is_retry: true }, generationId);
+          }),
+        );
+      }),
+    messages$: () =>
+      stored$().pipe(
+        map((conversation) => {
+          // Learnt for free: the next turn needs no read of its own.
+          if (!('id' in tip)) {
+            const id = chatUiAnswerId(conversation, tip.generationId);
+            if (id !== undefined) tip = { id };
+          }
+          return chatUiBranch(conversation);
+        }),
+      ),
+  };
+};

@@ -1,0 +1,96 @@
+import { Observable, Subscriber } from 'rxjs';
+import { H2oError, H2oNetworkError, H2oStep } from '../errors';
+import { BodyReader, readBody, readText } from './body';
+import { httpError, maxErrorBody } from './http-error';
+import { insecureCookieError } from './insecure-cookie';
+import type { Transport } from './transport';
+
+export type { Transport } from './transport';
+
+/** A response whose status was accepted, with the time it took to get its headers. */
+export interface Received {
+  readonly response: Response;
+  readonly body: BodyReader;
+  /** Request start → response headers, in ms. */
+  readonly ms: number;
+  readonly url: string;
+}
+
+/** One request of a step. */
+export interface ExchangeSpec<T> {
+  readonly step: H2oStep;
+  readonly path: string;
+  readonly init: RequestInit;
+  /** Statuses that are not errors (default: 2xx). */
+  readonly accept?: (status: number, response: Response) => boolean;
+  /** Reads the answer and emits into `out`; the exchange completes when it resolves. */
+  readonly consume: (received: Received, out: Subscriber<T>) => Promise<void> | void;
+  /**
+   * Asked when the subscriber leaves before the body ended: true lets the body end by itself
+   * (for up to {@link lingerMs}) instead of aborting — once the answer is complete, the server
+   * then sees a normal end and the connection goes back to the pool.
+   */
+  readonly linger?: () => boolean;
+}
+
+/** How long a lingering body may take to end before it is aborted after all. */
+export const lingerMs = 1000;
+
+const isOk = (status: number) => status >= 200 && status < 300;
+
+/**
+ * One HTTP request as a cold Observable: fetch on subscribe, abort on unsubscribe (the body
+ * reader is cancelled too, so the server sees the socket close), status checked into
+ * {@link H2oHttpError}, failures of the connection into {@link H2oNetworkError}.
+ */
+export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Observable<T> =>
+  new Observable<T>((out) => {
+    const abort = new AbortController();
+    const url = transport.baseUrl + spec.path;
+    const started = performance.now();
+    let body: BodyReader | undefined;
+    let finished = false;
+
+    const run = async () => {
+      const headers = { ...transport.headers, ...(spec.init.headers as Record<string, string>) };
+      const response = await transport.fetch(url, { ...spec.init, headers, signal: abort.signal });
+      const ms = performance.now() - started;
+      body = readBody(response.body);
+      const insecure = insecureCookieError(spec.step, url, response.headers.get('set-cookie'));
+      if (insecure) throw insecure;
+      if (!(spec.accept ?? isOk)(response.status, response)) {
+        throw httpError(spec.step, response, url, await readText(body, maxErrorBody));
+      }
+      await spec.consume({ response, body, ms, url }, out);
+    };
+
+    const stop = () => {
+      finished = true;
+      abort.abort();
+      body?.cancel();
+    };
+
+    const settled = run().then(
+      () => {
+        finished = true;
+        out.complete();
+      },
+      (err: unknown) => {
+        // A failed exchange may have left the server writing (a malformed or over-long line):
+        // abort so that its socket closes rather than lingering until the server ends.
+        stop();
+        // An abort we asked for is not an error: the subscriber has gone.
+        if (out.closed) return;
+        out.error(err instanceof H2oError ? err : new H2oNetworkError(spec.step, err));
+      },
+    );
+
+    return () => {
+      if (finished) return;
+      if (!spec.linger?.()) return stop();
+      const timer = setTimeout(stop, lingerMs);
+      // Nothing waits on a lingering body: it must not keep the process alive.
+      (timer as { unref?: () => void }).unref?.();
+      void settled.finally(() => clearTimeout(timer));
+    };
+  });

@@ -1,0 +1,47 @@
+import { Observable } from 'rxjs';
+import type { CompletionEvent, HandshakeStep } from '../events';
+
+/** What a handshake step produced, and how long its request took. */
+export interface StepResult<T> {
+  readonly step: HandshakeStep;
+  readonly ms: number;
+  readonly value: T;
+}
+
+/**
+ * Chains a step to the next: emits the step's own event, then whatever `next` makes of
+ * its result. Unsubscribing at any point reaches whichever request is in flight.
+ *
+ * The next step is subscribed with this chain's own subscriber, so a token passes no extra
+ * layer per step of the handshake (switchMap + concat would add two each). Guarded as RxJS's
+ * `operate` guards its operators: a throw in `next` reaches the subscriber as an error (not
+ * an uncaught exception that leaves the completion hanging), and a subscriber that left while
+ * taking the step event starts no further step (no request, so nothing to stop either).
+ */
+export const chain = <T>(
+  step$: Observable<StepResult<T>>,
+  next: (value: T) => Observable<CompletionEvent>,
+): Observable<CompletionEvent> =>
+  new Observable<CompletionEvent>((subscriber) => {
+    let answered = false;
+    return step$.subscribe({
+      next: ({ step, ms, value }) => {
+        answered = true;
+        subscriber.next({ type: 'step', step, ms });
+        if (subscriber.closed) return;
+        let next$: Observable<CompletionEvent>;
+        try {
+          next$ = next(value);
+        } catch (err) {
+          subscriber.error(err);
+          return;
+        }
+        // Its teardown joins the subscriber's: unsubscribing reaches it.
+        next$.subscribe(subscriber);
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => {
+        if (!answered) subscriber.complete();
+      },
+    });
+  });

@@ -1,0 +1,106 @@
+import type { Observable } from 'rxjs';
+import { readJsonObject } from '../http/json';
+import { exchange$ } from '../http/request';
+import type { Transport } from '../http/transport';
+import type { Role } from '../prompt';
+import { unexpectedResponse } from '../protocol-errors';
+import { conversationPath } from './conversation';
+import { unflatten } from './devalue';
+import { parseSuperjson } from './root-message';
+
+/** One stored message, as `messages$()` gives it. */
+export interface HistoryMessage {
+  role: Role;
+  content: string;
+  /** The server's id of the message. */
+  id?: string;
+}
+
+type Stored = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Stored =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const toMessage = (m: Stored): HistoryMessage | undefined => {
+  const role = m.from;
+  if (role !== 'user' && role !== 'assistant' && role !== 'system') return undefined;
+  const content = typeof m.content === 'string' ? m.content : '';
+  return typeof m.id === 'string' ? { role, content, id: m.id } : { role, content };
+};
+
+/** The page node's messages of a `__data.json` answer (dialect h2o), in order. */
+export const h2oDataMessages = (json: Stored): HistoryMessage[] => {
+  const nodes = Array.isArray(json.nodes) ? json.nodes : [];
+  for (const node of nodes) {
+    if (!isRecord(node) || node.type !== 'data' || !Array.isArray(node.data)) continue;
+    const page = unflatten(node.data);
+    if (isRecord(page) && Array.isArray(page.messages)) {
+      return page.messages.filter(isRecord).flatMap((m) => toMessage(m) ?? []);
+    }
+  }
+  throw unexpectedResponse('conversation', 'no messages in __data.json');
+};
+
+/** The stored messages of a superjson conversation (dialect chat-ui), by id. */
+const byId = (conversation: Stored): Map<string, Stored> =>
+  new Map(
+    (Array.isArray(conversation.messages) ? conversation.messages : [])
+      .filter(isRecord)
+      .flatMap((m) => (typeof m.id === 'string' ? [[m.id, m] as const] : [])),
+  );
+
+/**
+ * The branch a chat-ui conversation follows: from the root, the last child at each step (the
+ * newest answer of a regenerate, the newest edit). The empty system root is left out.
+ */
+export const chatUiBranch = (conversation: Stored): HistoryMessage[] => {
+  const messages = byId(conversation);
+  const rootId =
+    typeof conversation.rootMessageId === 'string'
+      ? conversation.rootMessageId
+      : (messages.keys().next().value as string | undefined);
+  const branch: HistoryMessage[] = [];
+  const seen = new Set<string>();
+  for (let m = rootId ? messages.get(rootId) : undefined; m && !seen.has(m.id as string);) {
+    seen.add(m.id as string);
+    const message = toMessage(m);
+    if (message && !(message.role === 'system' && message.content === '')) branch.push(message);
+    const children = Array.isArray(m.children) ? m.children : [];
+    const last = children[children.length - 1];
+    m = typeof last === 'string' ? messages.get(last) : undefined;
+  }
+  return branch;
+};
+
+/** The id of the answer chat-ui stored for `generationId`, if it has it. */
+export const chatUiAnswerId = (conversation: Stored, generationId: string): string | undefined => {
+  for (const m of byId(conversation).values()) {
+    if (m.generationId === generationId && typeof m.id === 'string') return m.id;
+  }
+  return undefined;
+};
+
+/** `GET /conversation/<id>/__data.json` as the 2023 front end reads it after each turn. */
+export const h2oHistory$ = (transport: Transport, id: string): Observable<HistoryMessage[]> =>
+  exchange$(transport, {
+    step: 'conversation',
+    // The layout node (the conversation list) is not needed: the server skips it.
+    path: `${conversationPath(id)}/__data.json?x-sveltekit-invalidated=_1`,
+    init: { method: 'GET', headers: { accept: 'application/json' } },
+    consume: async (received, out) => {
+      out.next(h2oDataMessages(await readJsonObject('conversation', received)));
+    },
+  });
+
+/** `GET /api/v2/conversations/<id>` (today's chat-ui): the stored conversation, superjson's `json`. */
+export const chatUiStored$ = (transport: Transport, id: string): Observable<Stored> =>
+  exchange$(transport, {
+    step: 'conversation',
+    path: `/api/v2/conversations/${encodeURIComponent(id)}`,
+    init: { method: 'GET', headers: { accept: 'application/json' } },
+    consume: async (received, out) => {
+      const conversation = parseSuperjson(await readJsonObject('conversation', received));
+      if (!conversation) throw unexpectedResponse('conversation', 'no conversation in the answer');
+      out.next(conversation);
+    },
+  });

@@ -1,0 +1,30 @@
+import type { Observable } from 'rxjs';
+import type { CompletionEvent } from '../events';
+import type { Transport } from '../http/transport';
+import type { HistoryMessage } from './history';
+
+/** What every turn of one conversation shares. */
+export interface TurnContext {
+  readonly transport: Transport;
+  readonly conversationId: string;
+  readonly origin: string;
+  /** Dialect h2o: the generation parameters sent with every turn. */
+  readonly parameters: Record<string, unknown>;
+  readonly maxLineBytes: number;
+  readonly endToken: string;
+  /** Dialect chat-ui: re-attachments per answer. */
+  readonly resume: number;
+  /** Dialect chat-ui: the root (system) message, the parent of the first turn. */
+  readonly rootId: string;
+}
+
+/**
+ * A dialect's way to talk within one conversation. Each Observable is cold; subscribing again
+ * to a turn that failed is a retry of that turn (the user message is not stored twice), after
+ * one that completed or was cancelled a new turn.
+ */
+export interface ConversationDriver {
+  turn$(inputs: string): Observable<CompletionEvent>;
+  regenerate$(): Observable<CompletionEvent>;
+  messages$(): Observable<HistoryMessage[]>;
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { createObjectIds } from '../shared/object-id';
+import type { Session } from '../shared/sessions';
+
+/** One stored message update: the stream's updates minus keep-alives, tokens emptied. */
+export type StoredUpdate = Record<string, unknown>;
+
+/** A message of a conversation's tree, its fields in the order chat-ui stores them. */
+export interface ChatUiMessage {
+  from: 'system' | 'user' | 'assistant';
+  content: string;
+  files?: unknown[];
+  createdAt: Date;
+  updatedAt: Date;
+  ancestors: string[];
+  id: string;
+  children: string[];
+  generationId?: string;
+  updates?: StoredUpdate[];
+  interrupted?: boolean;
+  materializedSeq?: number;
+}
+
+/** Ends a stream in flight early, as stop-generating does; `seen` cuts the answer. */
+export type StreamStop = (seenContentLength?: number) => void;
+
+/** A conversation: a tree of messages under a `system` root. */
+export interface ChatUiConversation {
+  id: string;
+  sessionId: string;
+  model: string;
+  title: string;
+  updatedAt: Date;
+  rootMessageId: string;
+  messages: ChatUiMessage[];
+  /** The streams in flight: stop-generating calls them. */
+  streams: Set<StreamStop>;
+}
+
+/** What the server keeps for one session: its settings, and its messages for the rate limit. */
+export interface ChatUiUser extends Session {
+  shareConversationsWithModelAuthors: boolean;
+  welcomeModalSeenAt: Date | null;
+}
+
+/** The emulator's chat-ui sessions and conversations, in memory. */
+export interface ChatUiStore {
+  /** The session's record, created on first use: any cookie value is a session. */
+  user(sessionId: string): ChatUiUser;
+  /** A new conversation of `sessionId`, holding only its root message. */
+  createConversation(sessionId: string, model: string): ChatUiConversation;
+  /** The conversation `id` (lower-case hex), whoever owns it. */
+  conversation(id: string): ChatUiConversation | undefined;
+  /** The conversations `sessionId` owns, newest first. */
+  conversationsOf(sessionId: string): ChatUiConversation[];
+  deleteConversation(id: string): void;
+}
+
+/** Creates an empty {@link ChatUiStore}; `defaultModel` is a new session's active model. */
+export const createChatUiStore = (defaultModel: string): ChatUiStore => {
+  const users = new Map<string, ChatUiUser>();
+  const conversations = new Map<string, ChatUiConversation>();
+  const nextId = createObjectIds();
+  return {
+    user: (sessionId) => {
+      let found = users.get(sessionId);
+      if (!found) {
+        found = {
+          accepted: true,
+          activeModel: defaultModel,
+          messageTimes: [],
+          shareConversationsWithModelAuthors: true,
+          welcomeModalSeenAt: null,
+        };
+        users.set(sessionId, found);
+      }
+      return found;
+    },
+    createConversation: (sessionId, model) => {
+      const now = new Date();
+      const root: ChatUiMessage = {
+        from: 'system',
+        content: '',
+        createdAt: now,
+        updatedAt: now,
+        ancestors: [],
+        id: randomUUID(),
+        children: [],
+      };
+      const conversation: ChatUiConversation = {
+        id: nextId(),
+        sessionId,
+        model,
+        title: 'New Chat',
+        updatedAt: now,
+        rootMessageId: root.id,
+        messages: [root],
+        streams: new Set(),
+      };
+      conversations.set(conversation.id, conversation);
+      return conversation;
+    },
+    conversation: (id) => conversations.get(id),
+    conversationsOf: (sessionId) =>
+      [...conversations.values()]
+        .filter((c) => c.sessionId === sessionId)
+        .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()),
+    deleteConversation: (id) => {
+      conversations.delete(id);
+    },
+  };
+};

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { messageError, respond, unexpectedError, type ChatUiSession } from './answers';
+import { readForm } from './form';
+import { generate } from './generation';
+import type { ChatUiSettings } from './settings';
+import type { ChatUiConversation, ChatUiMessage, ChatUiStore } from './store';
+import { addChild, findMessage, pathTo } from './tree';
+import type { Exchange } from '../server/exchange';
+import { parseObjectId } from '../shared/object-id';
+import { answerTokens } from '../shared/reply';
+import { countMessage, isRateLimited } from '../shared/sessions';
+
+// zod's uuid check (any version), as chat-ui applies it to message and generation ids.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `data` field chat-ui accepts. */
+interface StreamData {
+  inputs?: string;
+  id?: string;
+  isRetry: boolean;
+  isContinue: boolean;
+  generationId?: string;
+}
+
+const optional = (value: unknown, check: (v: unknown) => boolean) =>
+  value === undefined || check(value);
+const isUuid = (v: unknown) => typeof v === 'string' && UUID.test(v);
+
+/** The `data` field read as chat-ui's zod schema does; undefined where it throws (a 500). */
+const readData = (text: string): StreamData | undefined => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const data = json as Record<string, unknown>;
+  const valid =
+    optional(data.inputs, (v) => typeof v === 'string' && v.trim() !== '') &&
+    optional(data.id, isUuid) &&
+    optional(data.is_retry, (v) => typeof v === 'boolean') &&
+    optional(data.is_continue, (v) => typeof v === 'boolean') &&
+    optional(data.generationId, isUuid);
+  if (!valid) return undefined;
+  return {
+    inputs: (data.inputs as string | undefined)?.replace(/\r\n/g, '\n'),
+    id: data.id as string | undefined,
+    isRetry: data.is_retry === true,
+    isContinue: data.is_continue === true,
+    generationId: data.generationId as string | undefined,
+  };
+};
+
+/** Where the answer goes, or the error chat-ui answers instead. */
+type Target =
+  | { prompt: ChatUiMessage; answer: ChatUiMessage }
+  | { status: 404; message: string }
+  | { status: 500 };
+
+/**
+ * chat-ui's three ways to place a turn in the tree: a retry (a new answer beside the one named,
+ * with a new prompt when `inputs` is given), a continuation of the message named, or a new user
+ * message and its answer under the parent named.
+ */
+const placeTurn = (conversation: ChatUiConversation, data: StreamData): Target => {
+  const generationId = data.generationId ?? randomUUID();
+  const named = findMessage(conversation, data.id);
+  if (data.isRetry && data.id !== undefined) {
+    if (!named) return { status: 404, message: 'Message not found' };
+    const retried =
+      named.from === 'assistant' ? findMessage(conversation, named.ancestors.at(-1)) : named;
+    if (retried?.from !== 'user') return { status: 404, message: 'Message not found' };
+    const prompt =
+      data.inputs === undefined
+        ? retried
+        : addChild(conversation, 'user', data.inputs, retried.ancestors.at(-1));
+    const answer = prompt && addChild(conversation, 'assistant', '', prompt.id, generationId);
+    return prompt && answer ? { prompt, answer } : { status: 500 };
+  }
+  if (data.isContinue && data.id !== undefined) {
+    const prompt = named && findMessage(conversation, named.ancestors.at(-1));
+    if (!named || !prompt) return { status: 500 };
+    named.generationId = generationId;
+    return { prompt, answer: named };
+  }
+  const prompt = addChild(conversation, 'user', data.inputs ?? '', data.id);
+  const answer = prompt && addChild(conversation, 'assistant', '', prompt.id, generationId);
+  return prompt && answer ? { prompt, answer } : { status: 500 };
+};
+
+// What chat-ui sends its OpenAI-compatible backend: the path down to the prompt, no empty system.
+const backendRequest = (conversation: ChatUiConversation, prompt: ChatUiMessage) => ({
+  model: conversation.model,
+  messages: pathTo(conversation, prompt)
+    .filter((m) => m.from !== 'system' || m.content !== '')
+    .map((m) => ({ role: m.from, content: m.content })),
+});
+
+/**
+ * `POST /conversation/:id`: checks in chat-ui's order (id, owner, rate limit, form, `data`,
+ * the tree), then streams the answer. The form is `multipart/form-data` with one field `data`.
+ */
+export const streamRoute = async (
+  x: Exchange,
+  session: ChatUiSession,
+  store: ChatUiStore,
+  settings: ChatUiSettings,
+  rawId: string,
+): Promise<void> => {
+  const fail = (status: number, message: string) =>
+    respond(x, session, messageError(x, status, message));
+  const id = parseObjectId(rawId);
+  if (!id) return respond(x, session, unexpectedError(x));
+  const conversation = store.conversation(id);
+  if (conversation?.sessionId !== session.id) return fail(404, 'Conversation not found');
+  const user = store.user(session.id);
+  if (isRateLimited(user, x.settings.rateLimit)) {
+    return fail(429, 'You are sending too many messages. Try again later.');
+  }
+  const form = readForm(x.req.headers['content-type'], x.body);
+  if (!form) return respond(x, session, unexpectedError(x));
+  const text = form.get('data');
+  if (text === undefined) return fail(400, 'Invalid request');
+  const data = readData(text);
+  if (!data) return respond(x, session, unexpectedError(x));
+  const firstTurn = conversation.title === 'New Chat' && conversation.messages.length === 1;
+  const target = placeTurn(conversation, data);
+  if ('status' in target) {
+    return target.status === 404
+      ? fail(404, target.message)
+      : respond(x, session, unexpectedError(x));
+  }
+  countMessage(user);
+  const request = backendRequest(conversation, target.prompt);
+  const tokens = answerTokens(x.settings.reply, target.prompt.content, request);
+  await generate(x, {
+    session,
+    conversation,
+    message: target.answer,
+    tokens,
+    title: firstTurn ? settings.title(target.prompt.content) : undefined,
+    fault: x.takeStreamFault(),
+    backendRetryMs: settings.backendRetryMs,
+  });
+};

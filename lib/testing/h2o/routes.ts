@@ -1,0 +1,166 @@
+import type { Exchange } from '../server/exchange';
+import { empty, endpointError, json, parseJson, withCookie, type H2oSession } from './answers';
+import { settingsRoute } from './settings';
+import { h2oModelIds, isServedModel } from './models';
+import { streamRoute } from './stream';
+import { parseObjectId } from '../shared/object-id';
+import { negotiate } from '../server/negotiate';
+import { conversationPage, errorPage, homePage } from '../server/pages';
+import type { Store } from '../shared/sessions';
+import type { EmulatorStep } from '../types';
+
+type Handler = (x: Exchange, session: H2oSession, params: string[]) => Promise<void> | void;
+
+/** A path of the server and what each method does there. */
+interface Resource {
+  pattern: RegExp;
+  methods: Record<string, { step?: EmulatorStep; handle: Handler }>;
+  /** The Allow header of a 405, when it differs from the methods handled here. */
+  allow?: string;
+}
+
+/** The routes of dialect `h2o` (chat-ui as of mid-2023), over one store. */
+export const h2oResources = (store: Store): Resource[] => {
+  const fail = (x: Exchange, session: H2oSession, status: number, message: string) =>
+    x.send(withCookie(session, endpointError(x, status, message)));
+
+  // Every route keyed by a conversation id checks it the same way: malformed 500, else 404.
+  const owned = (x: Exchange, session: H2oSession, rawId: string) => {
+    const id = parseObjectId(rawId);
+    if (!id) return void fail(x, session, 500, 'Internal Error');
+    const conversation = store.ownedConversation(id, session.id);
+    if (!conversation) return void fail(x, session, 404, 'Conversation not found');
+    return conversation;
+  };
+
+  const home: Handler = async (x, session) => {
+    const file = await x.staticIndex();
+    x.send(
+      withCookie(session, {
+        status: 200,
+        headers: { 'content-type': file?.contentType ?? 'text/html' },
+        body: file?.body ?? homePage(),
+      }),
+    );
+  };
+
+  const createConversation: Handler = (x, session) => {
+    const body = parseJson(x.body) as Record<string, unknown> | undefined;
+    if (typeof body !== 'object' || body === null || !isServedModel(body.model)) {
+      return fail(x, session, 500, 'Internal Error');
+    }
+    const conversation = store.createConversation(session.id, body.model);
+    x.send(withCookie(session, json(200, { conversationId: conversation.id }, true)));
+  };
+
+  const conversationGet: Handler = (x, session, [rawId]) => {
+    // SvelteKit serves the page only to a client that prefers HTML; others reach the endpoint,
+    // which has no GET.
+    const accept = x.req.headers.accept ?? '*/*';
+    if (negotiate(accept, ['*', 'text/html']) !== 'text/html') {
+      return x.send(
+        withCookie(session, {
+          status: 405,
+          headers: { allow: 'POST, PATCH, DELETE', 'content-type': 'text/plain;charset=UTF-8' },
+          body: 'GET method not allowed',
+        }),
+      );
+    }
+    const id = parseObjectId(rawId);
+    const conversation = id && store.ownedConversation(id, session.id);
+    x.send(
+      withCookie(session, {
+        status: conversation ? 200 : 404,
+        headers: { 'content-type': conversation ? 'text/html' : 'text/html; charset=utf-8' },
+        body: conversation
+          ? conversationPage(conversation.title)
+          : errorPage(404, 'Conversation not found'),
+      }),
+    );
+  };
+
+  const rename: Handler = (x, session, [rawId]) => {
+    const body = parseJson(x.body) as Record<string, unknown> | undefined;
+    const title = typeof body?.title === 'string' ? body.title.trim() : '';
+    if (title === '' || title.length > 100) return fail(x, session, 500, 'Internal Error');
+    const conversation = owned(x, session, rawId);
+    if (!conversation) return;
+    conversation.title = title;
+    x.send(withCookie(session, empty(200)));
+  };
+
+  const remove: Handler = (x, session, [rawId]) => {
+    const conversation = owned(x, session, rawId);
+    if (!conversation) return;
+    store.deleteConversation(conversation.id);
+    x.send(withCookie(session, empty(200)));
+  };
+
+  const stop: Handler = (x, session, [rawId]) => {
+    const conversation = owned(x, session, rawId);
+    if (!conversation) return;
+    for (const end of [...conversation.streams]) end();
+    x.send(withCookie(session, empty(200)));
+  };
+
+  const listModels: Handler = (x, session) =>
+    x.send(
+      withCookie(
+        session,
+        json(
+          200,
+          h2oModelIds.map((id) => ({ id, name: id })),
+        ),
+      ),
+    );
+
+  return [
+    { pattern: /^\/$/, methods: { GET: { step: 'session', handle: home } } },
+    {
+      pattern: /^\/settings$/,
+      methods: { POST: { step: 'settings', handle: (x, s) => settingsRoute(x, s, store) } },
+    },
+    {
+      pattern: /^\/conversation$/,
+      methods: {
+        POST: { step: 'conversation', handle: createConversation },
+        GET: { handle: (x, session) => x.send(withCookie(session, empty(302, { location: '/' }))) },
+      },
+    },
+    {
+      pattern: /^\/conversation\/([^/]+)$/,
+      methods: {
+        POST: { step: 'stream', handle: (x, s, [id]) => streamRoute(x, s, store, id) },
+        DELETE: { step: 'delete', handle: remove },
+        PATCH: { handle: rename },
+        GET: { handle: conversationGet },
+      },
+      allow: 'POST, PATCH, DELETE',
+    },
+    {
+      pattern: /^\/conversation\/([^/]+)\/stop-generating$/,
+      methods: { POST: { step: 'stop', handle: stop } },
+    },
+    { pattern: /^\/api\/models$/, methods: { GET: { step: 'models', handle: listModels } } },
+  ];
+};
+
+/** The resource and path parameters `pathname` matches, if any. */
+export const matchResource = <R extends { pattern: RegExp }>(
+  resources: R[],
+  pathname: string,
+): { resource: R; params: string[] } | undefined => {
+  for (const resource of resources) {
+    const match = resource.pattern.exec(pathname);
+    if (!match) continue;
+    const params = match.slice(1).map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
+    return { resource, params };
+  }
+  return undefined;
+};

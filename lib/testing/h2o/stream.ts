@@ -1,0 +1,102 @@
+import type { Exchange } from '../server/exchange';
+import { endpointError, withCookie, type H2oSession } from './answers';
+import { parseObjectId } from '../shared/object-id';
+import { answerTokens } from '../shared/reply';
+import { countMessage, isRateLimited, type Store } from '../shared/sessions';
+import { checkParameters, isRefusal } from './tgi-params';
+import { generatedText, planEvents, writeEvents } from './tgi-stream';
+
+// zod's uuid check, as chat-ui applied it to the message ids in mid-2023.
+const UUID =
+  /^([a-f0-9]{8}-[a-f0-9]{4}-[1-5][a-f0-9]{3}-[a-f0-9]{4}-[a-f0-9]{12}|00000000-0000-0000-0000-000000000000)$/i;
+
+const isOptional = (value: unknown, check: (v: unknown) => boolean) =>
+  value === undefined || check(value);
+
+/** The body chat-ui accepts: `inputs` non-empty once trimmed, and a well-formed `options`. */
+const readBody = (text: string): Record<string, unknown> | undefined => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof json !== 'object' || json === null) return undefined;
+  const body = json as Record<string, unknown>;
+  const options = body.options as Record<string, unknown> | undefined;
+  const valid =
+    typeof body.inputs === 'string' &&
+    body.inputs.trim() !== '' &&
+    typeof options === 'object' &&
+    options !== null &&
+    isOptional(options.id, (v) => typeof v === 'string' && UUID.test(v)) &&
+    isOptional(options.response_id, (v) => typeof v === 'string' && UUID.test(v)) &&
+    isOptional(options.is_retry, (v) => typeof v === 'boolean') &&
+    isOptional(options.web_search_id, (v) => typeof v === 'string');
+  return valid ? body : undefined;
+};
+
+/**
+ * `POST /conversation/:id`: checks in chat-ui's order (id, owner, rate limit, body), then
+ * passes the request to "TGI": its refusal (422) or its event stream, unchanged.
+ */
+export const streamRoute = async (
+  x: Exchange,
+  session: H2oSession,
+  store: Store,
+  rawId: string,
+): Promise<void> => {
+  const fail = (status: number, message: string) =>
+    x.send(withCookie(session, endpointError(x, status, message)));
+  const id = parseObjectId(rawId);
+  if (!id) return fail(500, 'Internal Error');
+  const conversation = store.ownedConversation(id, session.id);
+  if (!conversation) return fail(404, 'Conversation not found');
+  if (isRateLimited(store.session(session.id), x.settings.rateLimit)) {
+    return fail(429, 'You are sending too many messages. Try again later.');
+  }
+  const body = readBody(x.body);
+  if (!body) return fail(500, 'Internal Error');
+  // No web search is ever stored here, and chat-ui fails on one it cannot find.
+  if ((body.options as Record<string, unknown>).web_search_id) return fail(500, 'Internal Error');
+  const params = checkParameters(body.parameters);
+  if (isRefusal(params)) {
+    return x.send(
+      withCookie(session, {
+        status: params.status,
+        headers: { 'content-type': params.contentType },
+        body: params.body,
+        chunked: true,
+      }),
+    );
+  }
+  countMessage(store.session(session.id));
+  const parameters = (body.parameters ?? {}) as Record<string, unknown>;
+  const tokens = answerTokens(x.settings.reply, body.inputs as string, parameters);
+  if (body.stream === false) {
+    const text = generatedText(tokens, params);
+    return x.send(
+      withCookie(session, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ generated_text: text }]),
+        chunked: true,
+      }),
+    );
+  }
+  const events = planEvents(tokens, params);
+  const fault = x.takeStreamFault();
+  // stop-generating ends the stream the way chat-ui did: the connection drops, no final event.
+  const stop = () => x.cut();
+  conversation.streams.add(stop);
+  try {
+    x.head(200, {
+      'cache-control': 'no-cache',
+      'content-type': 'text/event-stream',
+      'set-cookie': session.cookie,
+    });
+    await writeEvents(x, events, fault);
+  } finally {
+    conversation.streams.delete(stop);
+  }
+};
