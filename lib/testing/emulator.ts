@@ -23,6 +23,7 @@ const settingsOf = (options: EmulatorOptions): EmulatorSettings => ({
   rateLimit:
     options.rateLimit === undefined ? undefined : nonNegative('rateLimit', options.rateLimit, 0),
   static: options.static,
+  prompts: [],
 });
 
 const urlHost = (host: string) => (host.includes(':') ? `[${host}]` : host);
@@ -58,9 +59,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${urlHost(host)}:${port}`,
     requests: recorder.requests,
+    prompts: settings.prompts,
     inject: (...added) => faults.add(...added),
     reset: () => {
       recorder.clear();
+      settings.prompts.length = 0;
       faults.clear();
     },
     openConnections: () => connections.count(),

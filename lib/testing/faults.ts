@@ -13,6 +13,7 @@ export const faultSteps: readonly EmulatorStep[] = [
 /** Every fault kind: the stream-body ones, and `reset` at any step. */
 export const faultKinds = [
   'drop',
+  'backend-drop',
   'stall',
   'malformed',
   'error-event',

@@ -10,5 +10,6 @@ export type {
   EmulatorFault,
   EmulatorOptions,
   EmulatorStep,
+  RecordedPrompt,
   RecordedRequest,
 } from './types';

@@ -27,10 +27,15 @@ export interface EmulatorFault {
   headers?: Record<string, string>;
   /**
    * Stream faults (step `stream`), after `afterTokens` ordinary tokens (default 2):
-   * - `drop`: destroy the socket mid-body (the chunked body never terminates); in dialect
-   *   `chat-ui`, what its client sees when the model backend drops: the server retries once,
-   *   the same tokens come again, then `{"type":"status","status":"error","message":"terminated"}`
-   *   and a clean end;
+   * - `drop`: the client's connection drops (the server destroys the socket mid-body, the
+   *   chunked body never terminates) while the generation goes on to the end and is stored, as
+   *   both real servers do with a client that leaves: in dialect `h2o` the turn appears in
+   *   `__data.json` once whole; in dialect `chat-ui` the stored message grows and the resume
+   *   channel serves it;
+   * - `backend-drop`: the model backend drops mid-answer. Dialect `h2o`: the socket is destroyed
+   *   and nothing of the turn is stored. Dialect `chat-ui`: the server retries once, the same
+   *   tokens come again, then `{"type":"status","status":"error","message":"terminated"}` and a
+   *   clean end;
    * - `stall`: send nothing more (no keep-alives either), keep the socket open until the client
    *   closes it;
    * - `malformed`: send a line whose JSON does not parse, then end cleanly;
@@ -42,7 +47,15 @@ export interface EmulatorFault {
    *   already streamed are streamed again from the start, and only `finalAnswer.text` is right.
    * Any step: `reset` destroys the socket before any response is written.
    */
-  kind?: 'drop' | 'stall' | 'malformed' | 'error-event' | 'no-final' | 'reset' | 'rerun';
+  kind?:
+    | 'drop'
+    | 'backend-drop'
+    | 'stall'
+    | 'malformed'
+    | 'error-event'
+    | 'no-final'
+    | 'reset'
+    | 'rerun';
   /** For stream faults: ordinary tokens sent before the fault (default 2). */
   afterTokens?: number;
   /**
@@ -70,6 +83,24 @@ export interface RecordedRequest {
   closedEarly: boolean;
   /** True once the response has ended or the connection closed. */
   finished: boolean;
+}
+
+/** What the emulated server gave its model for one answer: the prompt `reply` was called with. */
+export interface RecordedPrompt {
+  /** The conversation the answer belongs to. */
+  conversationId: string;
+  /**
+   * Dialect `h2o`: the whole history in the model's turns, as chat-ui sent TGI `inputs`
+   * (`<|prompt|>u1<|endoftext|><|answer|>a1<|endoftext|><|prompt|>u2<|endoftext|><|answer|>`).
+   * Dialect `chat-ui`: the content of the user message being answered.
+   */
+  prompt: string;
+  /**
+   * Dialect `h2o`: the request's `parameters`, passed to TGI unchanged. Dialect `chat-ui`: what
+   * the server sent its OpenAI-style backend: `{ model, messages }`, the history along the branch
+   * (`{ role, content }` each, the empty system root left out).
+   */
+  params: Record<string, unknown>;
 }
 
 /** Options of {@link startEmulator}; all optional. */
@@ -118,6 +149,8 @@ export interface Emulator {
   readonly url: string;
   /** Every request received so far, in arrival order. */
   readonly requests: RecordedRequest[];
+  /** Every prompt given to the model so far (one per answer generated), in order. */
+  readonly prompts: RecordedPrompt[];
   /** Add faults at run time. */
   inject(...faults: EmulatorFault[]): void;
   /** Forget recorded requests and pending faults. */

@@ -25,7 +25,7 @@ const CONVERSATIONS = /^0[6-8]/;
 
 // What the real backend did in these cases cannot be replayed: the emulator injects it.
 const FAULTS: Record<string, EmulatorFault[]> = {
-  '04b-backend-drops-mid-stream': [{ step: 'stream', kind: 'drop', afterTokens: 2 }],
+  '04b-backend-drops-mid-stream': [{ step: 'stream', kind: 'backend-drop', afterTokens: 2 }],
   '04c-backend-http-500': [
     { step: 'stream', kind: 'error-event', afterTokens: 0, message: '500 stub: internal failure' },
   ],

@@ -273,8 +273,8 @@ describe('stop-generating', () => {
 });
 
 describe('stream faults stay in-band, HTTP 200', () => {
-  it('drop: the server retries once, the same tokens come again, then an error and a clean end', async () => {
-    const emu = await start({ reply, faults: [{ step: 'stream', kind: 'drop' }] });
+  it('backend-drop: the server retries once, the same tokens come again, then an error and a clean end', async () => {
+    const emu = await start({ reply, faults: [{ step: 'stream', kind: 'backend-drop' }] });
     const ready = await newConversation(emu.url);
     const res = await postStream(emu.url, ready);
     expect(res.status).toBe(200);

@@ -275,7 +275,7 @@ describe('streams', () => {
     const array = events((await postStream(emu.url, ready)).body);
     expect(array.slice(0, -1).map((e) => tokenOf(e).text)).toEqual(['a', '', 'é', ' b']);
     expect(array.at(-1)!.generated_text).toBe('aé b');
-    expect(seen[0][0]).toBe('Hi');
+    expect(seen[0][0]).toBe('<|prompt|>Hi<|endoftext|><|answer|>');
     expect(seen[0][1]).toMatchObject({ top_k: 3, max_new_tokens: 1024, temperature: 0.4 });
   });
 

@@ -118,7 +118,9 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
     if (first === 'stopped') return await interrupt();
     if (!fault) return await finish(tokens.join('').trimEnd(), false);
     switch (fault.kind) {
-      case 'drop': {
+      case 'drop':
+        return x.cut();
+      case 'backend-drop': {
         // The backend dropped: chat-ui retries once, the retry drops at the same place.
         const again = await sendTokens(tokens.slice(0, count));
         if (again === 'gone') return;

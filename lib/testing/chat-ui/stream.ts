@@ -133,6 +133,11 @@ export const streamRoute = async (
   }
   countMessage(user);
   const request = backendRequest(conversation, target.prompt);
+  x.settings.prompts.push({
+    conversationId: conversation.id,
+    prompt: target.prompt.content,
+    params: request,
+  });
   const tokens = answerTokens(x.settings.reply, target.prompt.content, request);
   await generate(x, {
     session,

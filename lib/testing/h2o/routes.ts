@@ -5,6 +5,14 @@ import { h2oModelIds, isServedModel } from './models';
 import { streamRoute } from './stream';
 import { parseObjectId } from '../shared/object-id';
 import { negotiate } from '../server/negotiate';
+import {
+  conversationNode,
+  dataJson,
+  errorNode,
+  layoutNode,
+  SKIP_NODE,
+  wantedNodes,
+} from './page-data';
 import { conversationPage, errorPage, homePage } from '../server/pages';
 import type { Store } from '../shared/sessions';
 import type { EmulatorStep } from '../types';
@@ -103,6 +111,35 @@ export const h2oResources = (store: Store): Resource[] => {
     x.send(withCookie(session, empty(200)));
   };
 
+  // SvelteKit's page data: the layout node, then the page's; either skipped when not wanted.
+  const pageData = (x: Exchange, session: H2oSession, page: (x: Exchange) => string) => {
+    const [layout, own] = wantedNodes(new URL(x.req.url ?? '/', 'http://e').search, 2);
+    const saved = store.session(session.id);
+    const nodes = [
+      layout ? layoutNode(saved, store.conversationsOf(session.id)) : SKIP_NODE,
+      own ? page(x) : SKIP_NODE,
+    ];
+    x.send(
+      withCookie(session, {
+        status: 200,
+        headers: { 'cache-control': 'private, no-store', 'content-type': 'application/json' },
+        body: dataJson(nodes),
+      }),
+    );
+  };
+
+  const conversationData: Handler = (x, session, [rawId]) =>
+    pageData(x, session, () => {
+      const id = parseObjectId(rawId);
+      const conversation = id && store.ownedConversation(id, session.id);
+      return conversation
+        ? conversationNode(conversation, `http://${x.req.headers.host ?? 'localhost'}`)
+        : errorNode(404, 'Conversation not found');
+    });
+
+  // The home page has no load of its own: its node is null.
+  const homeData: Handler = (x, session) => pageData(x, session, () => 'null');
+
   const listModels: Handler = (x, session) =>
     x.send(
       withCookie(
@@ -136,6 +173,11 @@ export const h2oResources = (store: Store): Resource[] => {
         GET: { handle: conversationGet },
       },
       allow: 'POST, PATCH, DELETE',
+    },
+    { pattern: /^\/__data\.json$/, methods: { GET: { handle: homeData } } },
+    {
+      pattern: /^\/conversation\/([^/]+)\/__data\.json$/,
+      methods: { GET: { handle: conversationData } },
     },
     {
       pattern: /^\/conversation\/([^/]+)\/stop-generating$/,

@@ -33,7 +33,13 @@ export const settingsRoute = (x: Exchange, session: H2oSession, store: Store): v
   const saved = store.session(session.id);
   saved.activeModel = activeModel;
   // zod's coerced boolean: any non-empty value accepts the modal, even "false".
-  if (form.get('ethicsModalAccepted')) saved.accepted = true;
+  if (form.get('ethicsModalAccepted')) {
+    saved.accepted = true;
+    saved.acceptedAt = new Date();
+  }
+  saved.shareConversationsWithModelAuthors = Boolean(
+    form.get('shareConversationsWithModelAuthors'),
+  );
   const location = x.req.headers.referer || '/';
   x.send(
     withCookie(

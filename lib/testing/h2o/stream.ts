@@ -5,6 +5,7 @@ import { answerTokens } from '../shared/reply';
 import { countMessage, isRateLimited, type Store } from '../shared/sessions';
 import { checkParameters, isRefusal } from './tgi-params';
 import { generatedText, planEvents, writeEvents } from './tgi-stream';
+import { buildPrompt, turnHistory, withAnswer, type TurnRequest } from './history';
 
 // zod's uuid check, as chat-ui applied it to the message ids in mid-2023.
 const UUID =
@@ -38,7 +39,8 @@ const readBody = (text: string): Record<string, unknown> | undefined => {
 
 /**
  * `POST /conversation/:id`: checks in chat-ui's order (id, owner, rate limit, body), then
- * passes the request to "TGI": its refusal (422) or its event stream, unchanged.
+ * passes the request to "TGI" with the prompt built from the conversation's history: its refusal
+ * (422) or its event stream, unchanged. The turn is stored once the answer is whole or stopped.
  */
 export const streamRoute = async (
   x: Exchange,
@@ -71,10 +73,27 @@ export const streamRoute = async (
     );
   }
   countMessage(store.session(session.id));
+  const options = body.options as Record<string, unknown>;
+  const turn: TurnRequest = {
+    inputs: body.inputs as string,
+    id: options.id as string | undefined,
+    responseId: options.response_id as string | undefined,
+    isRetry: options.is_retry === true,
+    webSearchId: options.web_search_id as string | undefined,
+  };
+  const history = turnHistory(conversation.messages, turn);
+  const prompt = buildPrompt(history);
   const parameters = (body.parameters ?? {}) as Record<string, unknown>;
-  const tokens = answerTokens(x.settings.reply, body.inputs as string, parameters);
+  x.settings.prompts.push({ conversationId: conversation.id, prompt, params: parameters });
+  const tokens = answerTokens(x.settings.reply, prompt, parameters);
+  // chat-ui stored the turn only once the backend's answer was whole (or stopped).
+  const save = (text: string) => {
+    conversation.messages = withAnswer(history, turn, text);
+    conversation.updatedAt = new Date();
+  };
   if (body.stream === false) {
     const text = generatedText(tokens, params);
+    save(text);
     return x.send(
       withCookie(session, {
         status: 200,
@@ -86,8 +105,10 @@ export const streamRoute = async (
   }
   const events = planEvents(tokens, params);
   const fault = x.takeStreamFault();
-  // stop-generating ends the stream the way chat-ui did: the connection drops, no final event.
-  const stop = () => x.cut();
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+  };
   conversation.streams.add(stop);
   try {
     x.head(200, {
@@ -95,7 +116,9 @@ export const streamRoute = async (
       'content-type': 'text/event-stream',
       'set-cookie': session.cookie,
     });
-    await writeEvents(x, events, fault);
+    const end = await writeEvents(x, events, fault, () => stopped);
+    if (end.kind === 'complete') save(generatedText(tokens, params));
+    if (end.kind === 'stopped') save(tokens.slice(0, end.count).join(''));
   } finally {
     conversation.streams.delete(stop);
   }

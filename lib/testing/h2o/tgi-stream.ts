@@ -57,37 +57,66 @@ export const generatedText = (tokens: string[], params: GenerationParams): strin
   return text;
 };
 
+/** How a generation ended, as the server saw it: what it stores, if anything. */
+export type GenerationEnd =
+  | { kind: 'complete' }
+  /** Stop-generating: the tokens generated up to and including `count`, cut there. */
+  | { kind: 'stopped'; count: number }
+  /** The backend failed: chat-ui stores nothing of the turn. */
+  | { kind: 'failed' };
+
 /**
- * Streams `events` one write each, `tokenDelayMs` apart; with a stream fault, sends the first
- * `afterTokens` events (never the final one) and then fails as the fault says.
+ * Streams `events` one write each, `tokenDelayMs` apart, until the generation ends: with a
+ * stream fault, after `afterTokens` events (never the final one) it fails as the fault says.
+ * A client that leaves does not stop it (chat-ui read its backend to the end and stored the
+ * answer); `isStopped` (stop-generating) does, at the next token, which is counted but not sent.
  */
 export const writeEvents = async (
   x: Exchange,
   events: string[],
   fault: EmulatorFault | undefined,
-): Promise<void> => {
+  isStopped: () => boolean = () => false,
+): Promise<GenerationEnd> => {
   const delay = x.settings.tokenDelayMs;
-  const count = fault ? Math.min(fault.afterTokens ?? 2, events.length - 1) : events.length;
-  for (let i = 0; i < count; i += 1) {
+  const limit = fault ? Math.min(fault.afterTokens ?? 2, events.length - 1) : events.length;
+  let clientDropped = false;
+  for (let i = 0; i < events.length; i += 1) {
     if (i > 0 && delay > 0) await x.sleep(delay);
-    if (x.isGone()) return;
-    await x.write(events[i]);
+    if (isStopped()) {
+      x.cut();
+      return { kind: 'stopped', count: i + 1 };
+    }
+    if (i === limit && fault && !clientDropped) {
+      if (fault.kind !== 'drop') return failStream(x, fault);
+      // The client's connection drops; the server goes on generating.
+      x.cut();
+      clientDropped = true;
+    }
+    if (!x.isGone()) await x.write(events[i]);
   }
-  if (!fault) return x.end();
-  if (delay > 0) await x.sleep(delay);
-  if (x.isGone()) return;
+  x.end();
+  return { kind: 'complete' };
+};
+
+// The fault's ending of the stream the client sees; the backend failed, so nothing is stored.
+const failStream = async (x: Exchange, fault: EmulatorFault): Promise<GenerationEnd> => {
+  const failed: GenerationEnd = { kind: 'failed' };
+  if (x.isGone()) return failed;
   switch (fault.kind) {
-    case 'drop':
-      return x.cut();
+    case 'backend-drop':
+      x.cut();
+      return failed;
     case 'stall':
-      return;
+      return failed;
     case 'malformed':
       await x.write(MALFORMED_EVENT);
-      return x.end();
+      break;
     case 'error-event':
       await x.write(errorEvent(fault.message ?? GENERATION_ERROR));
-      return x.end();
+      break;
     default:
-      return x.end();
+      break;
   }
+  x.end();
+  return failed;
 };

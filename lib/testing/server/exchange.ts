@@ -3,7 +3,7 @@ import type { FaultQueue } from '../faults';
 import type { Recording } from './recorder';
 import { readStatic, type StaticFile } from './static';
 import type { Timers } from './timers';
-import type { EmulatorFault, EmulatorOptions, EmulatorStep } from '../types';
+import type { EmulatorFault, EmulatorOptions, EmulatorStep, RecordedPrompt } from '../types';
 
 /** The options a dialect needs, defaults applied. */
 export interface EmulatorSettings {
@@ -12,6 +12,8 @@ export interface EmulatorSettings {
   reply?: EmulatorOptions['reply'];
   rateLimit?: number;
   static?: string;
+  /** Every prompt given to the model, in order: the log {@link Emulator.prompts} shows. */
+  prompts: RecordedPrompt[];
 }
 
 /** A whole response at once. */

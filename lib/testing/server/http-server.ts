@@ -78,5 +78,6 @@ const handle = async (parts: ServerParts, req: IncomingMessage, res: ServerRespo
 /** An http server that answers every request through {@link ServerParts}. */
 export const createEmulatorServer = (parts: ServerParts): Server =>
   createServer((req, res) => {
-    void handle(parts, req, res);
+    // A generation can outlive its response (a client that left): settled() waits for it too.
+    parts.recorder.busy(handle(parts, req, res));
   });

@@ -14,6 +14,8 @@ export interface Recorder {
   readonly requests: RecordedRequest[];
   /** Start recording a request; the record completes when its response closes. */
   track(req: IncomingMessage, res: ServerResponse): Recording;
+  /** Counts `task` as in flight until it settles: work the server goes on with after a response. */
+  busy(task: Promise<unknown>): void;
   /** Resolves once nothing is in flight, or after `timeoutMs`. */
   settled(timeoutMs: number): Promise<void>;
   /** Forget the recorded requests (those in flight still complete, unlisted). */
@@ -25,6 +27,10 @@ export const createRecorder = (): Recorder => {
   const requests: RecordedRequest[] = [];
   const waiters = new Set<() => void>();
   let inFlight = 0;
+  const release = () => {
+    inFlight -= 1;
+    if (inFlight === 0) for (const wake of [...waiters]) wake();
+  };
   return {
     requests,
     track: (req, res) => {
@@ -42,10 +48,13 @@ export const createRecorder = (): Recorder => {
       res.once('close', () => {
         record.finished = true;
         record.closedEarly = !cut && !res.writableFinished;
-        inFlight -= 1;
-        if (inFlight === 0) for (const wake of [...waiters]) wake();
+        release();
       });
       return { record, markCut: () => (cut = true) };
+    },
+    busy: (task) => {
+      inFlight += 1;
+      void task.then(release, release);
     },
     settled: (timeoutMs) =>
       new Promise<void>((resolve) => {

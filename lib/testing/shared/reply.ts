@@ -7,7 +7,10 @@ export const splitTokens = (text: string): string[] => text.match(tokenPattern) 
 
 /** The answer when no `reply` option is given: short, and derived from the prompt. */
 export const defaultReply = (prompt: string): string => {
-  const lines = prompt
+  // A prompt in the h2o models' turns: only the last user turn is answered.
+  const turns = prompt.split('<|prompt|>');
+  const lastTurn = turns.length > 1 ? turns[turns.length - 1].split('<|endoftext|>')[0] : prompt;
+  const lines = lastTurn
     .split(/\r\n|\r|\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && line !== 'assistant:');

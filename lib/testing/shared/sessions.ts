@@ -5,16 +5,35 @@ export interface Session {
   /** The welcome modal was accepted (settings posted with `ethicsModalAccepted`). */
   accepted: boolean;
   activeModel?: string;
+  /** When the welcome modal was accepted. */
+  acceptedAt?: Date;
+  /** The settings form's `shareConversationsWithModelAuthors`. */
+  shareConversationsWithModelAuthors?: boolean;
   /** When each message the rate limit counts was accepted (ms since epoch). */
   messageTimes: number[];
 }
 
-/** A conversation and the streams open on it. */
+/** A stored message of a dialect-`h2o` conversation, its fields as chat-ui (2023) keeps them. */
+export interface H2oMessage {
+  from: 'user' | 'assistant';
+  content: string;
+  id: string;
+  /** Absent on a user message stored by a retry, as chat-ui wrote it. */
+  createdAt?: Date;
+  updatedAt: Date;
+  /** Answers only: the request's `options.web_search_id`. */
+  webSearchId?: string;
+}
+
+/** A conversation, its history and the streams open on it. */
 export interface Conversation {
   id: string;
   sessionId: string;
   model: string;
   title: string;
+  updatedAt: Date;
+  /** The stored history, oldest first. */
+  messages: H2oMessage[];
   /** Stops for the streams in flight: stop-generating calls them. */
   streams: Set<() => void>;
 }
@@ -25,6 +44,8 @@ export interface Store {
   session(id: string): Session;
   /** The session if it exists, without creating it. */
   findSession(id: string): Session | undefined;
+  /** The conversations `sessionId` owns, most recently updated first. */
+  conversationsOf(sessionId: string): Conversation[];
   /** A new conversation owned by `sessionId`. */
   createConversation(sessionId: string, model: string): Conversation;
   /** The conversation `id` (lower-case hex) if `sessionId` owns it. */
@@ -45,6 +66,12 @@ export const createStore = (): Store => {
   return {
     session,
     findSession: (id) => sessions.get(id),
+    // Newest first, as the layout lists them; the later-created first among equal times.
+    conversationsOf: (sessionId) =>
+      [...conversations.values()]
+        .filter((c) => c.sessionId === sessionId)
+        .reverse()
+        .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime()),
     createConversation: (sessionId, model) => {
       const owned = [...conversations.values()].filter((c) => c.sessionId === sessionId).length;
       const conversation: Conversation = {
@@ -52,6 +79,8 @@ export const createStore = (): Store => {
         sessionId,
         model,
         title: `Untitled ${owned + 1}`,
+        updatedAt: new Date(),
+        messages: [],
         streams: new Set(),
       };
       conversations.set(conversation.id, conversation);
