@@ -16,6 +16,7 @@ const steps: Record<EmulatorStep, true> = {
 };
 const kinds: Record<FaultKind, true> = {
   drop: true,
+  'backend-drop': true,
   stall: true,
   malformed: true,
   'error-event': true,
