@@ -3,6 +3,7 @@
 // `npm run bench -- --only=parser,latency` runs some cases only.
 import { spawnEmulator } from './child';
 import { concurrency } from './concurrency';
+import { conversation } from './conversation';
 import { latency, LATENCY_MS } from './latency';
 import { memory } from './memory';
 import { parser } from './parser';
@@ -31,6 +32,7 @@ const cases = {
   latency: withEmulator(latency, LATENCY_MS),
   memory: withEmulator(memory),
   concurrency: withEmulator(concurrency),
+  conversation,
 };
 
 type Result = { rows: Row[]; ratios: Record<string, number | boolean | null> };

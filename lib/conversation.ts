@@ -1,14 +1,4 @@
-import {
-  concat,
-  defer,
-  filter,
-  finalize,
-  ignoreElements,
-  map,
-  Observable,
-  of,
-  switchMap,
-} from 'rxjs';
+import { concat, defer, filter, ignoreElements, map, Observable, of, switchMap, tap } from 'rxjs';
 import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
@@ -132,9 +122,12 @@ const face = (
         );
       }
       busy = true;
+      // Released before the end reaches the subscriber, so that it may start the next turn
+      // there (`catchError`, `concat` in a handler); `finalize` would run only after it.
+      const release = () => (busy = false);
       const events$ = make().pipe(
         untilAnswered(c.endToken),
-        finalize(() => (busy = false)),
+        tap({ complete: release, error: release, unsubscribe: release }),
       );
       return streamed ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
     });

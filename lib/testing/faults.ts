@@ -9,6 +9,7 @@ export const faultSteps: readonly EmulatorStep[] = [
   'stop',
   'delete',
   'models',
+  'resume',
 ];
 /** Every fault kind: the stream-body ones, and `reset` at any step. */
 export const faultKinds = [

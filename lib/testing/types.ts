@@ -6,6 +6,7 @@ export type EmulatorStep =
   | 'stream' // POST /conversation/:id
   | 'stop' // POST /conversation/:id/stop-generating
   | 'delete' // DELETE /conversation/:id
+  | 'resume' // GET /conversation/:id/stream (dialect chat-ui: the resume channel)
   | 'models'; // GET /api/models
 
 /**
@@ -113,7 +114,20 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Milliseconds between tokens of a stream (default 0). */
   tokenDelayMs?: number;
-  /** The answer for a prompt: a string (split into word tokens) or its tokens. */
+  /**
+   * The answer for a prompt: a string (split into word tokens) or its tokens. Like the real
+   * servers, the emulator keeps each conversation's history and builds the model's input from it;
+   * `reply` gets what the model would:
+   * - dialect `h2o`: `prompt` is the whole history in the model's turns, exactly the `inputs`
+   *   chat-ui sent TGI (`<|prompt|>u1<|endoftext|><|answer|>a1<|endoftext|><|prompt|>u2<|endoftext|><|answer|>`,
+   *   cut to its last 2048 words); `params` is the request's `parameters`;
+   * - dialect `chat-ui`: `prompt` is the content of the user message being answered (empty for
+   *   an `is_continue` turn); `params` is what the server sent its OpenAI-style backend:
+   *   `{ model, messages }`, the history along the branch as `{ role, content }`, the empty
+   *   system root left out (a regenerate's history ends with the user message, without the
+   *   answer it replaces).
+   * Every call is also recorded in {@link Emulator.prompts}.
+   */
   reply?: (prompt: string, params: Record<string, unknown>) => string | string[];
   /** Which protocol to speak (default `'h2o'`). */
   dialect?: 'h2o' | 'chat-ui';
@@ -157,7 +171,10 @@ export interface Emulator {
   reset(): void;
   /** Connections currently open on the server. */
   openConnections(): number;
-  /** Resolves once every in-flight response has finished (or `timeoutMs`, default 2000, passed). */
+  /**
+   * Resolves once every in-flight response has finished, and every answer the server goes on
+   * generating after its client left has been stored (or `timeoutMs`, default 2000, passed).
+   */
   settled(timeoutMs?: number): Promise<void>;
   /** Stop listening and destroy every open connection. */
   close(): Promise<void>;

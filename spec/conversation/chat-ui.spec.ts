@@ -1,6 +1,6 @@
 import { concatMap, from, lastValueFrom, take, toArray } from 'rxjs';
 import { H2oHttpError, H2oInputError, h2oRetry, openConversation } from '../../lib';
-import type { H2oConversation } from '../../lib';
+import type { CompletionEvent, H2oConversation } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/testing';
 import { collect, until } from '../helpers';
 import { chatUiData, doneText, opened, since, streams, turn } from './support';
@@ -154,6 +154,17 @@ describe('openConversation (dialect chat-ui)', () => {
     expect(doneText(await turn(chat.ask$('two')))).toMatch(/to two$/);
     const history = await lastValueFrom(chat.messages$());
     expect(history.map((m) => m.content)).toEqual(['two', expect.stringMatching(/to two$/)]);
+  });
+
+  it("a turn may start in the error handler of the last one's subscriber", async () => {
+    const chat = await open();
+    emu.inject({ step: 'stream', status: 500 });
+    const next = await new Promise<ReturnType<typeof collect<CompletionEvent>>>((resolve) =>
+      chat.ask$('one').subscribe({ error: () => resolve(collect(chat.ask$('again'))) }),
+    );
+    const { values, error } = await next;
+    expect(error).toBeUndefined();
+    expect(doneText(values)).toMatch(/to again$/);
   });
 
   it('h2oRetry on a turn the server refused sends it again under the same parent', async () => {

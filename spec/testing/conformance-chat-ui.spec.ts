@@ -16,12 +16,23 @@ import { checkSetCookie, replayHeaders } from './helpers/set-cookie';
 // emulator minted, learnt by lining up the answers where both sides hold them.
 //
 // Out of scope, not replayed: chat-ui internals no client of the protocol uses.
-//   03i  GET /conversation/{id}/stream (the web app's resume channel)
 //   05k  GET /conversation/{id}/__data.json (SvelteKit page data)
-const OUT_OF_SCOPE = ['03i-resume-stream-channel', '05k-get-conversation-data-json'];
-// Sequences 06-08 (several turns, regenerate, continue, edit, resume): emulated by the
-// conversations work, which replays them once the emulator keeps whole conversations.
-const CONVERSATIONS = /^0[6-8]/;
+const OUT_OF_SCOPE = ['05k-get-conversation-data-json'];
+// The resume channel on 03e's run: its tokens came faster than chat-ui's flush window on this
+// emulator, so they share sequence numbers: checked with each run of tokens joined.
+const MERGED_TOKENS = ['03i-resume-stream-channel'];
+// Sequences 06-08 (several turns, regenerate, continue, edit, a client that drops, resume) run
+// on an emulator whose tokens come 250 ms apart, as the stub's slow mode sent them: longer than
+// chat-ui's 200 ms flush window, so each token gets its own sequence number there too.
+const SLOW_SEQUENCES = /^0[6-8]/;
+// Read while the dropped run of 08b still generates: what they hold depends on the moment, so
+// they are checked for their shape (the updates after the cursor, in order, to the end).
+const WHILE_GENERATING = [
+  '08c-resume-fromSeq-0-while-generating',
+  '08d-resume-fromSeq-5-while-generating',
+  '08e-get-api-v2-while-generating',
+  '08f-resume-from-materializedSeq-while-generating',
+];
 
 // What the real backend did in these cases cannot be replayed: the emulator injects it.
 const FAULTS: Record<string, EmulatorFault[]> = {
@@ -51,16 +62,27 @@ const captured = readFileSync(path.join(TRANSCRIPTS, 'INDEX.txt'), 'utf8')
 const all = loadTranscripts(TRANSCRIPTS).sort(
   (a, b) => captured.indexOf(a.stem) - captured.indexOf(b.stem),
 );
-const cases = all.filter((t) => !OUT_OF_SCOPE.includes(t.stem) && !CONVERSATIONS.test(t.stem));
+const cases = all.filter((t) => !OUT_OF_SCOPE.includes(t.stem));
 const byStem = new Map(all.map((t) => [t.stem, t]));
 
 const ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{24})$/;
 const DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const KEEP_ALIVE = '{"type":"status","status":"keepAlive"}';
 const SLOW = Array.from({ length: 10 }, (_, i) => `tok${i} `);
+const STORY = Array.from({ length: 30 }, (_, i) => `tok${i} `);
+// The stub: "… echo a b c" echoed "a b c", a long story counted to 30, the rest "Hello, world!".
+const reply = (prompt: string) => {
+  const echo = /echo (.*)$/.exec(prompt)?.[1];
+  if (echo !== undefined) return echo.split(/(?= )/);
+  if (prompt.startsWith('Count')) return SLOW;
+  return prompt.startsWith('Tell me a long story') ? STORY : 'Hello, world!';
+};
+const chatUi = { models: ['stub/model-a', 'stub/model-b'], title: () => 'Greeting' };
 
 describe('dialect chat-ui replays the real server transcripts', () => {
-  let emu: Emulator;
+  let fast: Emulator;
+  let slow: Emulator;
+  const emuOf = (t: Transcript) => (SLOW_SEQUENCES.test(t.stem) ? slow : fast);
   const cookies = new Map<string, string>(); // real session id -> emulator's
   const ids = new Map<string, string>(); // real id -> emulator's
   const runs = new Map<string, Promise<Incoming>>();
@@ -68,14 +90,10 @@ describe('dialect chat-ui replays the real server transcripts', () => {
   beforeAll(async () => {
     // The stub backend answered "Hello, world!", titled everything "Greeting", and counted
     // slowly ("tok0 tok1 …") when asked to.
-    emu = await startEmulator({
-      dialect: 'chat-ui',
-      tokenDelayMs: 50,
-      reply: (prompt) => (prompt.startsWith('Count') ? SLOW : 'Hello, world!'),
-      chatUi: { models: ['stub/model-a', 'stub/model-b'], title: () => 'Greeting' },
-    });
+    fast = await startEmulator({ dialect: 'chat-ui', tokenDelayMs: 50, reply, chatUi });
+    slow = await startEmulator({ dialect: 'chat-ui', tokenDelayMs: 250, reply, chatUi });
   });
-  afterAll(() => emu.close());
+  afterAll(() => Promise.all([fast.close(), slow.close()]));
 
   const mapIds = (text: string) => {
     let out = text;
@@ -114,7 +132,7 @@ describe('dialect chat-ui replays the real server transcripts', () => {
   };
 
   const replayed = (t: Transcript) => {
-    const headers = replayHeaders(t, emu.url, CAPTURED_ORIGIN, cookies);
+    const headers = replayHeaders(t, emuOf(t).url, CAPTURED_ORIGIN, cookies);
     const body = t.request.body === '' && t.request.method !== 'POST' ? undefined : t.request.body;
     return {
       method: t.request.method,
@@ -131,7 +149,7 @@ describe('dialect chat-ui replays the real server transcripts', () => {
     const ours = realId && ids.get(realId);
     if (!realId || !ours || got.status !== 200) return;
     const { Cookie: cookie } = replayed(t).headers;
-    const res = await send(emu.url, {
+    const res = await send(emuOf(t).url, {
       method: 'GET',
       path: `/api/v2/conversations/${ours}`,
       headers: cookie === undefined ? {} : { cookie },
@@ -140,8 +158,8 @@ describe('dialect chat-ui replays the real server transcripts', () => {
   };
 
   const replay = async (t: Transcript, onChunk?: Parameters<typeof send>[2]) => {
-    emu.inject(...(FAULTS[t.stem] ?? []));
-    const got = await send(emu.url, replayed(t), onChunk);
+    emuOf(t).inject(...(FAULTS[t.stem] ?? []));
+    const got = await send(emuOf(t).url, replayed(t), onChunk);
     await learnTurn(t, got);
     return got;
   };
@@ -162,6 +180,32 @@ describe('dialect chat-ui replays the real server transcripts', () => {
       runs.set(
         stopper.stem,
         streamed.then(() => stop ?? Promise.reject(new Error(`${stream.stem} never got to tok5`))),
+      );
+    } else if (t.stem === '08b-stream-client-drops-after-3-tokens') {
+      // The client closes its socket after three tokens, and sends no stop-generating.
+      runs.set(
+        t.stem,
+        replay(t, (soFar, abort) => {
+          if ((soFar.match(/"type":"stream"/g) ?? []).length >= 3) abort();
+        }),
+      );
+    } else if (WHILE_GENERATING.includes(t.stem)) {
+      // Sent together right after the drop, as they were captured.
+      const dropped = run(byStem.get('08b-stream-client-drops-after-3-tokens')!);
+      for (const stem of WHILE_GENERATING) {
+        runs.set(
+          stem,
+          dropped.then(() => replay(byStem.get(stem)!)),
+        );
+      }
+    } else if (t.stem === '08g-get-api-v2-after-finish') {
+      // Once the dropped run has finished on the server.
+      const tails = WHILE_GENERATING.map((stem) => run(byStem.get(stem)!));
+      runs.set(
+        t.stem,
+        Promise.all(tails)
+          .then(() => slow.settled(20_000))
+          .then(() => replay(t)),
       );
     } else {
       runs.set(t.stem, replay(t));
@@ -200,6 +244,60 @@ describe('dialect chat-ui replays the real server transcripts', () => {
     expect(ours[1]).toBe(real[1]);
   };
 
+  // Server-sent events as [id, event, data] (heartbeats, which follow the clock, aside).
+  const sseEvents = (body: string) =>
+    body
+      .split('\n\n')
+      .filter((block) => block !== '' && !block.startsWith(':'))
+      .map((block) => {
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .find((line) => line.startsWith(`${name}: `))
+            ?.slice(name.length + 2);
+        return [field('id'), field('event'), JSON.parse(field('data') ?? 'null')] as const;
+      });
+
+  // The events with each run of consecutive tokens joined into one, sequence numbers aside
+  // (they must still rise one by one).
+  const joinTokens = (events: ReturnType<typeof sseEvents>) => {
+    const ids = events.flatMap(([id]) => (id === undefined ? [] : [Number(id)]));
+    expect(ids).toEqual(ids.map((_, i) => i + 1));
+    const out: [string | undefined, unknown][] = [];
+    for (const [, event, data] of events) {
+      const last = out.at(-1)?.[1] as { type?: string; token?: string } | undefined;
+      const token = data as { type?: string; token?: string } | null;
+      if (last?.type === 'stream' && token?.type === 'stream') last.token += token.token ?? '';
+      else out.push([event, token?.type === 'stream' ? { ...token } : data]);
+    }
+    return out;
+  };
+
+  const storyText = STORY.join('').trimEnd();
+
+  const checkWhileGenerating = (t: Transcript, expected: string, actual: string) => {
+    if (t.stem === '08e-get-api-v2-while-generating') {
+      // The answer so far, and the sequence number saved with it.
+      const answerOf = (text: string) =>
+        (JSON.parse(text) as { json: { messages: Record<string, unknown>[] } }).json.messages.at(
+          -1,
+        )!;
+      const partial = answerOf(actual);
+      expect(storyText.startsWith(String(partial.content))).toBe(true);
+      expect(partial.materializedSeq).toEqual(expect.any(Number));
+      const shape = (m: Record<string, unknown>) =>
+        normalize({ ...m, content: '<partial>', updates: '<so far>' });
+      expect(shape(partial)).toEqual(shape(answerOf(mapIds(expected))));
+      return;
+    }
+    // The replay and live tail: every update after the cursor, in order, to the end.
+    const from = Number(/fromSeq=(\d+)/.exec(t.request.path)?.[1]);
+    const ours = sseEvents(actual);
+    const real = sseEvents(mapIds(expected));
+    expect(ours).toEqual(real);
+    expect(ours[0][0]).toBe(String(from + 1));
+  };
+
   const textOf = (got: Incoming) =>
     got.headers['content-encoding'] === 'gzip' ? gunzipSync(got.bytes).toString('utf8') : got.body;
 
@@ -208,7 +306,13 @@ describe('dialect chat-ui replays the real server transcripts', () => {
     const gzipped = t.response.headers['content-encoding']?.[0] === 'gzip';
     const expected = gzipped ? gunzipSync(t.response.bytes).toString('utf8') : t.response.body;
     const actual = textOf(got);
-    if (type.startsWith('application/jsonl')) {
+    if (WHILE_GENERATING.includes(t.stem)) {
+      checkWhileGenerating(t, expected, actual);
+    } else if (MERGED_TOKENS.includes(t.stem)) {
+      expect(joinTokens(sseEvents(actual))).toEqual(joinTokens(sseEvents(mapIds(expected))));
+    } else if (type.startsWith('text/event-stream')) {
+      expect(actual).toBe(mapIds(expected));
+    } else if (type.startsWith('application/jsonl')) {
       checkStream(expected, actual);
     } else if (type.startsWith('application/json')) {
       const want = JSON.parse(expected) as unknown;
@@ -226,7 +330,7 @@ describe('dialect chat-ui replays the real server transcripts', () => {
     for (const stem of OUT_OF_SCOPE) expect(byStem.has(stem)).toBe(true);
     expect(all).toHaveLength(94);
     expect(all.every((t) => captured.includes(t.stem))).toBe(true);
-    expect(cases).toHaveLength(all.length - OUT_OF_SCOPE.length - 30);
+    expect(cases).toHaveLength(all.length - OUT_OF_SCOPE.length);
   });
 
   it.each(cases.map((t) => [t.stem, t] as const))('%s', async (_stem, t) => {

@@ -12,6 +12,7 @@ import {
   tokenLine,
   updateLine,
 } from './updates';
+import type { GenerationRun, RunStatus } from './run';
 import type { Exchange } from '../server/exchange';
 import type { EmulatorFault } from '../types';
 
@@ -21,6 +22,8 @@ export interface Generation {
   conversation: ChatUiConversation;
   /** The assistant message the answer is written to. */
   message: ChatUiMessage;
+  /** The run's log, which the resume channel replays. */
+  run: GenerationRun;
   /** The tokens of the answer. */
   tokens: string[];
   /** The title to send, on a conversation's first turn only. */
@@ -39,13 +42,18 @@ const DROPPED = 'terminated';
  * Streams the answer as chat-ui v0.20 does: `started`, keep-alives every 100 ms from the start,
  * the title, padded tokens `tokenDelayMs` apart, then `finalAnswer`, 4096 spaces and `finished`.
  * Failures stay in-band (a stream fault, or stop-generating's interrupted answer), and the
- * message is stored as it goes, as chat-ui persists it.
+ * message is stored as it goes, as chat-ui persists it. A client that leaves does not stop it:
+ * the answer goes on to the end, into the message and the run's log.
  */
 export const generate = async (x: Exchange, g: Generation): Promise<void> => {
-  const { conversation, message, tokens, fault } = g;
+  const { conversation, message, tokens, fault, run } = g;
   const initialContent = message.content;
-  const store = (update: StoredUpdate) => {
+  // What the run's log ends with; a failure unless the answer finished or was stopped.
+  let status: RunStatus = 'error';
+  // `logged` is the update as the run's log keeps it (tokens whole); the message keeps lengths.
+  const store = (update: StoredUpdate, logged: StoredUpdate = update) => {
     message.updates?.push(update);
+    run.push(logged);
     message.updatedAt = new Date();
     conversation.updatedAt = message.updatedAt;
   };
@@ -55,17 +63,16 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
   };
   let streamed = '';
   let paced = false;
-  const sendTokens = async (list: string[]): Promise<'sent' | 'stopped' | 'gone'> => {
+  const sendTokens = async (list: string[]): Promise<'sent' | 'stopped'> => {
     for (const token of list) {
       if (paced && x.settings.tokenDelayMs > 0) await x.sleep(x.settings.tokenDelayMs);
       paced = true;
-      if (x.isGone()) return 'gone';
       if (stopped) return 'stopped';
       // The OpenAI endpoint skips empty deltas: nothing goes out for an empty token.
       if (token === '') continue;
       streamed += token;
       message.content = initialContent + streamed;
-      store({ type: 'stream', token: '', len: token.length });
+      store({ type: 'stream', token: '', len: token.length }, { type: 'stream', token });
       await x.write(tokenLine(token));
     }
     return 'sent';
@@ -87,6 +94,7 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
     quiet();
     message.content = initialContent + text;
     message.interrupted = interrupted;
+    status = interrupted ? 'interrupted' : 'completed';
     store({ type: 'finalAnswer', text, interrupted });
     await x.write(finalAnswerLine(text, interrupted));
     store({ type: 'status', status: 'finished' });
@@ -114,33 +122,36 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
     }
     const count = fault ? Math.min(fault.afterTokens ?? 2, tokens.length) : tokens.length;
     const first = await sendTokens(tokens.slice(0, count));
-    if (first === 'gone') return;
     if (first === 'stopped') return await interrupt();
-    if (!fault) return await finish(tokens.join('').trimEnd(), false);
+    const whole = tokens.join('').trimEnd();
+    if (!fault) return await finish(whole, false);
     switch (fault.kind) {
-      case 'drop':
-        return x.cut();
+      case 'drop': {
+        // The client's connection drops; the server goes on to the end and stores it.
+        x.cut();
+        const rest = await sendTokens(tokens.slice(count));
+        return await (rest === 'stopped' ? interrupt() : finish(whole, false));
+      }
       case 'backend-drop': {
         // The backend dropped: chat-ui retries once, the retry drops at the same place.
         const again = await sendTokens(tokens.slice(0, count));
-        if (again === 'gone') return;
         return await (again === 'stopped' ? interrupt() : fail(DROPPED));
       }
       case 'rerun': {
         // The retry succeeds: every token again from the start; only finalAnswer is right.
         const again = await sendTokens(tokens);
-        if (again === 'gone') return;
-        return await (again === 'stopped' ? interrupt() : finish(tokens.join('').trimEnd(), false));
+        return await (again === 'stopped' ? interrupt() : finish(whole, false));
       }
       case 'error-event':
         if (g.backendRetryMs > 0) await x.sleep(g.backendRetryMs);
-        if (x.isGone()) return;
         return await (stopped ? interrupt() : fail(fault.message ?? BACKEND_ERROR));
       case 'malformed':
         quiet();
         await x.write(MALFORMED_LINE);
         return x.end();
       case 'stall':
+        // The backend hangs: the run stays running, as it would until chat-ui's reaper.
+        status = 'running';
         return quiet();
       default:
         quiet();
@@ -149,6 +160,7 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
   } finally {
     quiet();
     conversation.streams.delete(stop);
-    message.materializedSeq = message.updates?.length;
+    message.materializedSeq = run.seal();
+    if (status !== 'running') run.finish(status);
   }
 };

@@ -10,7 +10,9 @@ import {
 import { modelEntry } from './models';
 import type { ChatUiSettings } from './settings';
 import type { ChatUiConversation, ChatUiStore } from './store';
+import { resumeRoute } from './resume';
 import { streamRoute } from './stream';
+import { findMessage } from './tree';
 import {
   conversationListView,
   conversationV1View,
@@ -153,12 +155,28 @@ export const chatUiResources = (store: ChatUiStore, settings: ChatUiSettings): C
     respond(x, session, emptyAnswer(200));
   };
 
+  // A generating answer is read with the content and sequence number saved together, as
+  // chat-ui's materialisation stores them (the real server saves them every 3 s; here on read).
+  const materialize = (conversation: ChatUiConversation) => {
+    for (const run of conversation.runs) {
+      const message = run.status === 'running' && findMessage(conversation, run.messageId);
+      if (message) message.materializedSeq = run.seal();
+    }
+  };
+
   const withConversation =
     (view: (conversation: ChatUiConversation) => unknown): Handler =>
     (x, session, [rawId]) => {
       const conversation = readable(x, session, rawId);
-      if (conversation) api(x, 200, view(conversation));
+      if (!conversation) return;
+      materialize(conversation);
+      api(x, 200, view(conversation));
     };
+
+  const resume: Handler = async (x, session, [rawId]) => {
+    const conversation = owned(x, session, rawId);
+    if (conversation) await resumeRoute(x, conversation);
+  };
 
   return [
     { pattern: /^\/$/, methods: { GET: { step: 'session', handle: home } } },
@@ -178,6 +196,10 @@ export const chatUiResources = (store: ChatUiStore, settings: ChatUiSettings): C
         PATCH: { handle: rename },
         GET: { handle: page },
       },
+    },
+    {
+      pattern: /^\/conversation\/([^/]+)\/stream$/,
+      methods: { GET: { step: 'resume', handle: resume } },
     },
     {
       pattern: /^\/conversation\/([^/]+)\/stop-generating$/,

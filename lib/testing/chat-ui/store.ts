@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createObjectIds } from '../shared/object-id';
 import type { Session } from '../shared/sessions';
+import type { GenerationRun } from './run';
 
 /** One stored message update: the stream's updates minus keep-alives, tokens emptied. */
 export type StoredUpdate = Record<string, unknown>;
@@ -35,6 +36,8 @@ export interface ChatUiConversation {
   messages: ChatUiMessage[];
   /** The streams in flight: stop-generating calls them. */
   streams: Set<StreamStop>;
+  /** Every generation of the conversation, oldest first: what the resume channel reads. */
+  runs: GenerationRun[];
 }
 
 /** What the server keeps for one session: its settings, and its messages for the rate limit. */
@@ -96,6 +99,7 @@ export const createChatUiStore = (defaultModel: string): ChatUiStore => {
         rootMessageId: root.id,
         messages: [root],
         streams: new Set(),
+        runs: [],
       };
       conversations.set(conversation.id, conversation);
       return conversation;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { messageError, respond, unexpectedError, type ChatUiSession } from './answers';
 import { readForm } from './form';
 import { generate } from './generation';
+import { createRun } from './run';
 import type { ChatUiSettings } from './settings';
 import type { ChatUiConversation, ChatUiMessage, ChatUiStore } from './store';
 import { addChild, findMessage, pathTo } from './tree';
@@ -18,7 +19,6 @@ interface StreamData {
   inputs?: string;
   id?: string;
   isRetry: boolean;
-  isContinue: boolean;
   generationId?: string;
 }
 
@@ -40,14 +40,12 @@ const readData = (text: string): StreamData | undefined => {
     optional(data.inputs, (v) => typeof v === 'string' && v.trim() !== '') &&
     optional(data.id, isUuid) &&
     optional(data.is_retry, (v) => typeof v === 'boolean') &&
-    optional(data.is_continue, (v) => typeof v === 'boolean') &&
     optional(data.generationId, isUuid);
   if (!valid) return undefined;
   return {
     inputs: (data.inputs as string | undefined)?.replace(/\r\n/g, '\n'),
     id: data.id as string | undefined,
     isRetry: data.is_retry === true,
-    isContinue: data.is_continue === true,
     generationId: data.generationId as string | undefined,
   };
 };
@@ -59,9 +57,10 @@ type Target =
   | { status: 500 };
 
 /**
- * chat-ui's three ways to place a turn in the tree: a retry (a new answer beside the one named,
- * with a new prompt when `inputs` is given), a continuation of the message named, or a new user
- * message and its answer under the parent named.
+ * chat-ui's two ways to place a turn in the tree: a retry (a new answer beside the one named,
+ * with a new prompt when `inputs` is given), or a new user message and its answer under the
+ * parent named. `is_continue` is not in the server's schema: it is dropped unread, so a
+ * "continue" is a new turn with an empty user message (07c, 07d).
  */
 const placeTurn = (conversation: ChatUiConversation, data: StreamData): Target => {
   const generationId = data.generationId ?? randomUUID();
@@ -77,12 +76,6 @@ const placeTurn = (conversation: ChatUiConversation, data: StreamData): Target =
         : addChild(conversation, 'user', data.inputs, retried.ancestors.at(-1));
     const answer = prompt && addChild(conversation, 'assistant', '', prompt.id, generationId);
     return prompt && answer ? { prompt, answer } : { status: 500 };
-  }
-  if (data.isContinue && data.id !== undefined) {
-    const prompt = named && findMessage(conversation, named.ancestors.at(-1));
-    if (!named || !prompt) return { status: 500 };
-    named.generationId = generationId;
-    return { prompt, answer: named };
   }
   const prompt = addChild(conversation, 'user', data.inputs ?? '', data.id);
   const answer = prompt && addChild(conversation, 'assistant', '', prompt.id, generationId);
@@ -139,10 +132,14 @@ export const streamRoute = async (
     params: request,
   });
   const tokens = answerTokens(x.settings.reply, target.prompt.content, request);
+  // The run is registered before the first update, as chat-ui's writer is.
+  const run = createRun(target.answer.generationId ?? '', target.answer.id);
+  conversation.runs.push(run);
   await generate(x, {
     session,
     conversation,
     message: target.answer,
+    run,
     tokens,
     title: firstTurn ? settings.title(target.prompt.content) : undefined,
     fault: x.takeStreamFault(),
