@@ -12,6 +12,7 @@ const steps: Record<EmulatorStep, true> = {
   stream: true,
   stop: true,
   delete: true,
+  resume: true,
   models: true,
 };
 const kinds: Record<FaultKind, true> = {

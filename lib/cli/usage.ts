@@ -62,7 +62,7 @@ Emulator (with "emulator" or --emulator):
       --static DIR            a folder served at / beside the API
       --fault SPEC            STEP:STATUS or STEP:KIND, then @AFTER_TOKENS, then xTIMES
                               (repeatable). STEP: session settings conversation stream stop
-                              delete models; KIND: drop backend-drop stall malformed
+                              delete resume models; KIND: drop backend-drop stall malformed
                               error-event no-final rerun reset
   -h, --help                  this help
   -v, --version               the version
