@@ -168,6 +168,26 @@ test('--emulator, lines from a pipe: each a turn in order, /exit ends (later lin
   expect(result.stderr).toBe('unknown command /nope (/help lists them)\n(new conversation)\n');
 });
 
+test('a failed answer is one line on stderr and the session goes on', async () => {
+  const result = await run(
+    [
+      'chat',
+      '--emulator',
+      '--token-delay',
+      '1',
+      '--reply',
+      'Sure thing.',
+      '--fault',
+      'stream:error-event@1',
+    ],
+    'first\nsecond\n',
+  );
+  expect(result.status).toBe(0);
+  // The token before the error stays on its line; the next turn answers in full.
+  expect(result.stdout).toBe('Sure\nSure thing.\n');
+  expect(result.stderr).toMatch(/^h2o-rx: H2oProtocolError \(stream\): .*\n$/);
+});
+
 test('usage: chat in --help; one-shot flags and a PROMPT are usage errors', async () => {
   const help = await run(['--help']);
   expect(help.stdout).toMatch(/h2o-rx chat \[options\]/);
