@@ -4,8 +4,10 @@
 // Ctrl-C sends stop-generating and the prompt comes back, /new opens a new conversation.
 import type { Emulator, RecordedRequest } from '../../lib/testing';
 import { startEmulator } from '../../lib/testing';
+import { until } from '../helpers';
 import { chatUiData, since } from '../conversation/support';
-import { run } from './command';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { env, nodeArgs, repo, run } from './command';
 import { startInPty, type Pty } from './pty';
 
 // Each test starts the command under tsx (seconds on a loaded machine), then talks to it.
@@ -15,9 +17,12 @@ const long = Array.from({ length: 400 }, (_, i) => ` w${i}`);
 
 let emu: Emulator | undefined;
 let pty: Pty | undefined;
+let piped: ChildProcess | undefined;
 afterEach(async () => {
   pty?.kill();
   pty = undefined;
+  if (piped?.exitCode === null) piped.kill('SIGKILL');
+  piped = undefined;
   await emu?.close();
   emu = undefined;
 });
@@ -49,6 +54,14 @@ const say = async (line: string, shows: RegExp) => {
   const end = await pty!.waitFor(shows, from);
   await pty!.waitFor(prompt, end);
 };
+
+/** Resolves once the emulator has answered `count` stop-generating requests. */
+const waitForStop = (emu: Emulator, count: number) =>
+  until(
+    () => emu.requests.filter((r) => r.step === 'stop' && r.finished).length >= count,
+    20_000,
+    `${count} stop-generating answered`,
+  );
 
 const streams = (emu: Emulator) =>
   emu.requests.filter((r) => r.method === 'POST' && /^\/conversation\/[0-9a-f]{24}$/.test(r.path));
@@ -186,6 +199,66 @@ test('a failed answer is one line on stderr and the session goes on', async () =
   // The token before the error stays on its line; the next turn answers in full.
   expect(result.stdout).toBe('Sure\nSure thing.\n');
   expect(result.stderr).toMatch(/^h2o-rx: H2oProtocolError \(stream\): .*\n$/);
+});
+
+test("dialect chat-ui, a re-streamed answer: the server's final text is written again", async () => {
+  const result = await run(
+    ['chat', '--emulator', '--dialect', 'chat-ui', '-m', 'llama3', '--token-delay', '1'].concat([
+      '--reply',
+      'one two three',
+      '--fault',
+      'stream:rerun@2',
+    ]),
+    'Count\n',
+  );
+  expect(result.status).toBe(0);
+  // What streamed (the first two tokens twice), then the final text on a line of its own.
+  expect(result.stdout).toBe('one twoone two three\none two three\n');
+  expect(result.stderr).toBe('(the server corrected the answer:)\n');
+});
+
+/** `h2o-rx chat -u URL` reading a pipe; resolves once `text` is on its stdout. */
+const startPiped = (url: string) => {
+  const child = spawn(process.execPath, [...nodeArgs, 'chat', '-u', url], { cwd: repo, env });
+  piped = child;
+  let stdout = '';
+  let stderr = '';
+  const seen: Array<() => void> = [];
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+    seen.forEach((check) => check());
+  });
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const shows = (text: string) =>
+    new Promise<void>((done) => {
+      const check = () => stdout.includes(text) && done();
+      seen.push(check);
+      check();
+    });
+  const exited = new Promise<number | null>((done) => child.on('close', done));
+  return { child, shows, exited, output: () => ({ stdout, stderr }) };
+};
+
+test('reading a pipe: SIGINT stops the answer and the session goes on; SIGTERM stops it and exits 143', async () => {
+  emu = await start('h2o');
+  const chat = startPiped(emu.url);
+  chat.child.stdin.write('a long one\n');
+  await chat.shows(' w0 w1');
+  chat.child.kill('SIGINT');
+  await waitForStop(emu, 1);
+  chat.child.stdin.write('short\n');
+  await chat.shows('answer 2 to short\n');
+  chat.child.stdin.write('another long one\n');
+  await chat.shows('answer 2 to short\n w0 w1');
+  chat.child.kill('SIGTERM');
+  expect(await chat.exited).toBe(143);
+  // The command waited for the server to answer the second stop before it left.
+  expect(emu.requests.filter((r) => r.step === 'stop')).toMatchObject([
+    { finished: true, status: 200 },
+    { finished: true, status: 200 },
+  ]);
+  expect(chat.output().stderr).toBe('(stopped)\n(stopped)\n');
+  expect(chat.output().stdout).not.toContain('w399');
 });
 
 test('usage: chat in --help; one-shot flags and a PROMPT are usage errors', async () => {
