@@ -172,9 +172,13 @@ test('dialect chat-ui: the follow-up names the previous answer, /retry regenerat
   expect(await pty.exited).toBe(0);
 });
 
+/** `h2o-rx chat --emulator --token-delay 1 FLAGS` reading `input` from a pipe. */
+const chatOnEmulator = (flags: string[], input: string) =>
+  run(['chat', '--emulator', '--token-delay', '1', ...flags], input);
+
 test('--emulator, lines from a pipe: each a turn in order, /exit ends (later lines unread)', async () => {
-  const result = await run(
-    ['chat', '--emulator', '--token-delay', '1', '--reply', 'Sure.'],
+  const result = await chatOnEmulator(
+    ['--reply', 'Sure.'],
     'first\n/retry\n/nope\n/new\nsecond\n/exit\nnever sent\n',
   );
   expect(result).toMatchObject({ status: 0, stdout: 'Sure.\nSure.\nSure.\n' });
@@ -182,19 +186,8 @@ test('--emulator, lines from a pipe: each a turn in order, /exit ends (later lin
 });
 
 test('a failed answer is one line on stderr and the session goes on', async () => {
-  const result = await run(
-    [
-      'chat',
-      '--emulator',
-      '--token-delay',
-      '1',
-      '--reply',
-      'Sure thing.',
-      '--fault',
-      'stream:error-event@1',
-    ],
-    'first\nsecond\n',
-  );
+  const faulty = ['--reply', 'Sure thing.', '--fault', 'stream:error-event@1'];
+  const result = await chatOnEmulator(faulty, 'first\nsecond\n');
   expect(result.status).toBe(0);
   // The token before the error stays on its line; the next turn answers in full.
   expect(result.stdout).toBe('Sure\nSure thing.\n');
@@ -202,15 +195,8 @@ test('a failed answer is one line on stderr and the session goes on', async () =
 });
 
 test("dialect chat-ui, a re-streamed answer: the server's final text is written again", async () => {
-  const result = await run(
-    ['chat', '--emulator', '--dialect', 'chat-ui', '-m', 'llama3', '--token-delay', '1'].concat([
-      '--reply',
-      'one two three',
-      '--fault',
-      'stream:rerun@2',
-    ]),
-    'Count\n',
-  );
+  const chatUi = ['--dialect', 'chat-ui', '-m', 'llama3', '--reply', 'one two three'];
+  const result = await chatOnEmulator([...chatUi, '--fault', 'stream:rerun@2'], 'Count\n');
   expect(result.status).toBe(0);
   // What streamed (the first two tokens twice), then the final text on a line of its own.
   expect(result.stdout).toBe('one twoone two three\none two three\n');
