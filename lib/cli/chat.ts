@@ -130,8 +130,8 @@ export const runChat = async (values: Values): Promise<number> => {
         source.pipe(timeout({ first, each }), h2oRetry({ count: retries }));
     // One session for every conversation of the run: /new costs one request, and the
     // conversations stay together in the user's history on the server.
-    const { baseUrl, dialect, headers, fetch } = options;
-    const session$ = openSession({ baseUrl, dialect, headers, fetch, model }).pipe(
+    const { baseUrl, dialect, headers } = options;
+    const session$ = openSession({ baseUrl, dialect, headers, model }).pipe(
       guard(),
       openedOnce(),
     );
