@@ -131,10 +131,7 @@ export const runChat = async (values: Values): Promise<number> => {
     // One session for every conversation of the run: /new costs one request, and the
     // conversations stay together in the user's history on the server.
     const { baseUrl, dialect, headers } = options;
-    const session$ = openSession({ baseUrl, dialect, headers, model }).pipe(
-      guard(),
-      openedOnce(),
-    );
+    const session$ = openSession({ baseUrl, dialect, headers, model }).pipe(guard(), openedOnce());
     const open = () =>
       session$.pipe(
         switchMap((session) => openConversation(model, { ...options, session })),
