@@ -2,7 +2,7 @@ import { Observable, tap } from 'rxjs';
 import { type CompletionEvent, h2oText } from '../index';
 import type { ChatTerminal } from './chat-terminal';
 import { describe } from './output';
-import type { watchStopRequests } from './stop-wait';
+import { stopsAfter, type watchStopRequests } from './stop-wait';
 import { growth } from './text-growth';
 
 /** How one answer of `h2o-rx chat` ended. */
@@ -41,9 +41,8 @@ export const writeAnswer$ = (
     };
     const answer = events$
       .pipe(
-        // A retried attempt starts its steps again: only the latest one's counts.
         tap((event) => {
-          if (event.type === 'step') streaming = event.step === 'stream';
+          if (event.type === 'step') streaming = stopsAfter(event.step);
         }),
         h2oText(),
       )
