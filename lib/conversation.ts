@@ -17,7 +17,8 @@ export type { HistoryMessage } from './steps/history';
 /**
  * Options of {@link openConversation}: those of `completion$` but `stream` (per turn, in
  * `ask$`) and `deleteAfter` (`delete$`). `prompt`, if given, turns each new user message into
- * the `inputs` sent (default: its text as it is: the server builds the model's prompt).
+ * the `inputs` sent (default: its text as it is: the server builds the model's prompt). `id`
+ * and `responseId` do not apply: each turn chooses fresh message ids (dialect h2o).
  */
 export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfter'>;
 
