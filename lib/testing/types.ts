@@ -137,6 +137,16 @@ export interface EmulatorOptions {
   static?: string;
   /** Messages a session may send per minute before `429` (default: no limit). */
   rateLimit?: number;
+  /**
+   * How many sessions the server keeps (default 10 000); past it the least recently used is
+   * forgotten (its cookie then starts a new session), so a long-running emulator stays bounded.
+   */
+  maxSessions?: number;
+  /**
+   * How many conversations the server keeps (default 10 000); past it the least recently used
+   * is dropped, never one whose answer is still being generated.
+   */
+  maxConversations?: number;
   /** Dialect `chat-ui` only: how this server differs from the emulator's defaults. */
   chatUi?: EmulatorChatUiOptions;
 }

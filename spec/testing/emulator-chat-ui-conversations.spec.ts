@@ -356,3 +356,20 @@ describe('dialect chat-ui: a client that drops, and the resume channel', () => {
     expect(done.at(-1)).toEqual({ event: 'end', data: { status: 'error' } });
   });
 });
+
+describe('dialect chat-ui bounds (maxConversations)', () => {
+  it('drops the least recently used conversation, never one still generating', async () => {
+    // 3 s of answer left after the drop: the two new conversations come long before it ends.
+    const slow = Array.from({ length: 30 }, (_, i) => `t${i} `);
+    const emu = await start({ reply: () => slow, tokenDelayMs: 100, maxConversations: 2 });
+    const busy = await newConversation(emu.url);
+    const t = await turn(emu.url, busy, 'Hi', busy.rootMessageId, {}, (soFar, abort) => {
+      if (tokens(soFar).length >= 1) abort();
+    });
+    const idle = await newConversation(emu.url);
+    await newConversation(emu.url);
+    expect((await getConversation(emu.url, idle)).status).toBe(404);
+    await emu.settled(20_000);
+    expect((await answerOf(emu.url, busy, t.generationId)).content).toBe(slow.join('').trimEnd());
+  });
+});

@@ -252,3 +252,30 @@ describe('dialect h2o conversations', () => {
     expect((await postTurn(emu.url, ready, turn('Again'))).status).toBe(404);
   });
 });
+
+describe('dialect h2o bounds (maxConversations)', () => {
+  it('drops the least recently used conversation, never one still generating', async () => {
+    // 3 s of answer left after the drop: the two handshakes come long before it ends.
+    const long = Array.from({ length: 30 }, (_, i) => ` w${i}`);
+    const emu = await start({ reply: () => long, tokenDelayMs: 100, maxConversations: 2 });
+    const busy = await handshake(emu.url);
+    const t = turn('count');
+    await postTurn(emu.url, busy, t, (soFar, abort) => {
+      if (events(soFar).length >= 1) abort();
+    });
+    const idle = await handshake(emu.url);
+    const newest = await handshake(emu.url);
+    expect((await getData(emu.url, idle)).body).toContain('"status":404');
+    await emu.settled(20_000);
+    expect(brief(await storedMessages(emu.url, busy))).toEqual([
+      ['user', 'count', t.id],
+      ['assistant', long.join(''), t.responseId],
+    ]);
+    expect(await storedMessages(emu.url, newest)).toEqual([]);
+  });
+
+  it('refuses a bound that is not a positive integer', async () => {
+    await expect(startEmulator({ maxConversations: 0 })).rejects.toThrow(/maxConversations/);
+    await expect(startEmulator({ maxSessions: 1.5 })).rejects.toThrow(/maxSessions/);
+  });
+});

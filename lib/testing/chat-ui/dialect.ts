@@ -3,12 +3,13 @@ import { runChatUiHook, sessionOf } from './hook';
 import { chatUiResources } from './routes';
 import type { ChatUiSettings } from './settings';
 import { createChatUiStore } from './store';
+import type { StoreLimits } from '../shared/lru';
 import type { Dialect } from '../dialect';
 import { matchResource } from '../h2o/routes';
 
 /** Dialect `chat-ui`: HuggingFace chat-ui as of today (v0.20), in front of an OpenAI-style backend. */
-export const createChatUiDialect = (settings: ChatUiSettings): Dialect => {
-  const store = createChatUiStore(settings.models[0]);
+export const createChatUiDialect = (settings: ChatUiSettings, limits?: StoreLimits): Dialect => {
+  const store = createChatUiStore(settings.models[0], limits);
   const resources = chatUiResources(store, settings);
   return {
     stepOf: (method, pathname) =>

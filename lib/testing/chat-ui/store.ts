@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createObjectIds } from '../shared/object-id';
+import { DEFAULT_LIMITS, evict, touch, type StoreLimits } from '../shared/lru';
 import type { Session } from '../shared/sessions';
 import type { GenerationRun } from './run';
 
@@ -59,14 +60,25 @@ export interface ChatUiStore {
   deleteConversation(id: string): void;
 }
 
-/** Creates an empty {@link ChatUiStore}; `defaultModel` is a new session's active model. */
-export const createChatUiStore = (defaultModel: string): ChatUiStore => {
+// A conversation with an answer on its way (its client may be gone) is never dropped.
+const isGenerating = (conversation: ChatUiConversation): boolean =>
+  conversation.streams.size > 0 || conversation.runs.some((run) => run.status === 'running');
+
+/**
+ * Creates an empty {@link ChatUiStore}; `defaultModel` is a new session's active model. Past
+ * `limits` the least recently used sessions and conversations are dropped, never one that is
+ * generating.
+ */
+export const createChatUiStore = (
+  defaultModel: string,
+  limits: StoreLimits = DEFAULT_LIMITS,
+): ChatUiStore => {
   const users = new Map<string, ChatUiUser>();
   const conversations = new Map<string, ChatUiConversation>();
   const nextId = createObjectIds();
   return {
     user: (sessionId) => {
-      let found = users.get(sessionId);
+      let found = touch(users, sessionId);
       if (!found) {
         found = {
           accepted: true,
@@ -76,6 +88,7 @@ export const createChatUiStore = (defaultModel: string): ChatUiStore => {
           welcomeModalSeenAt: null,
         };
         users.set(sessionId, found);
+        evict(users, limits.sessions, () => false);
       }
       return found;
     },
@@ -102,9 +115,10 @@ export const createChatUiStore = (defaultModel: string): ChatUiStore => {
         runs: [],
       };
       conversations.set(conversation.id, conversation);
+      evict(conversations, limits.conversations, isGenerating);
       return conversation;
     },
-    conversation: (id) => conversations.get(id),
+    conversation: (id) => touch(conversations, id),
     conversationsOf: (sessionId) =>
       [...conversations.values()]
         .filter((c) => c.sessionId === sessionId)

@@ -5,10 +5,11 @@ import { endpointError, faultAnswer, withCookie } from './answers';
 import { runHook } from './hook';
 import { h2oResources, matchResource } from './routes';
 import { createStore } from '../shared/sessions';
+import type { StoreLimits } from '../shared/lru';
 
 /** Dialect `h2o`: HuggingFace chat-ui as of mid-2023 (what gpt-gm.h2o.ai ran) in front of TGI. */
-export const createH2oDialect = (): Dialect => {
-  const store = createStore();
+export const createH2oDialect = (limits?: StoreLimits): Dialect => {
+  const store = createStore(limits);
   const resources = h2oResources(store);
   return {
     stepOf: (method, pathname) =>

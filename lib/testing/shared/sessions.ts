@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, evict, touch, type StoreLimits } from './lru';
 import { createObjectIds } from './object-id';
 
 /** What the server keeps for one `hf-chat` session. */
@@ -53,19 +54,25 @@ export interface Store {
   deleteConversation(id: string): void;
 }
 
-/** Creates an empty {@link Store}. */
-export const createStore = (): Store => {
+/**
+ * Creates an empty {@link Store}, bounded by `limits`: past them the least recently used
+ * sessions and conversations are dropped, never a conversation that is generating.
+ */
+export const createStore = (limits: StoreLimits = DEFAULT_LIMITS): Store => {
   const sessions = new Map<string, Session>();
   const conversations = new Map<string, Conversation>();
   const nextId = createObjectIds();
   const session = (id: string): Session => {
-    let found = sessions.get(id);
-    if (!found) sessions.set(id, (found = { accepted: false, messageTimes: [] }));
+    let found = touch(sessions, id);
+    if (!found) {
+      sessions.set(id, (found = { accepted: false, messageTimes: [] }));
+      evict(sessions, limits.sessions, () => false);
+    }
     return found;
   };
   return {
     session,
-    findSession: (id) => sessions.get(id),
+    findSession: (id) => touch(sessions, id),
     // Newest first, as the layout lists them; the later-created first among equal times.
     conversationsOf: (sessionId) =>
       [...conversations.values()]
@@ -84,10 +91,11 @@ export const createStore = (): Store => {
         streams: new Set(),
       };
       conversations.set(conversation.id, conversation);
+      evict(conversations, limits.conversations, (c) => c.streams.size > 0);
       return conversation;
     },
     ownedConversation: (id, sessionId) => {
-      const found = conversations.get(id);
+      const found = touch(conversations, id);
       return found?.sessionId === sessionId ? found : undefined;
     },
     deleteConversation: (id) => {
