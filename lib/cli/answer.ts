@@ -3,7 +3,7 @@ import type { CompletionEvent } from '../index';
 import type { Values } from './args';
 import { describe, errorEvent, reportError } from './output';
 import { progressLine } from './progress';
-import { watchStopRequests } from './stop-wait';
+import { stopsAfter, watchStopRequests } from './stop-wait';
 
 /** The exit status after each signal that cancels an answer: 128 + its number. */
 export const signalStatus = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -79,8 +79,7 @@ export const streamAnswer = (
       next: (event) => {
         if (json) out(`${JSON.stringify(event)}\n`);
         progress.step(event);
-        // A retried attempt starts its steps again: only the latest one's count.
-        if (event.type === 'step') streaming = event.step === 'stream';
+        if (event.type === 'step') streaming = stopsAfter(event.step);
         if (event.type === 'token') tokens++;
         if (json) return;
         if (event.type === 'token') out(event.text);

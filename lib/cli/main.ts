@@ -4,6 +4,7 @@ import { completionEvents$, h2oRetry } from '../index';
 import { type Emulator, startEmulator } from '../testing';
 import { parseCommandLine, type Values } from './args';
 import { signalStatus, streamAnswer } from './answer';
+import { runChat } from './chat';
 import { emulatorOptions, runEmulator } from './emulator';
 import { messagesOf } from './messages';
 import { completionOptions, reliabilityOptions } from './options';
@@ -45,6 +46,10 @@ const run = async (positionals: string[], values: Values): Promise<number> => {
   if (positionals[0] === 'emulator') {
     if (positionals.length > 1) throw new UsageError('"emulator" takes no PROMPT');
     return await runEmulator(values);
+  }
+  if (positionals[0] === 'chat') {
+    if (positionals.length > 1) throw new UsageError('"chat" takes no PROMPT: type it');
+    return await runChat(values);
   }
   if (positionals.length > 1) throw new UsageError('give one PROMPT (quote it)');
   return await runCompletion(positionals[0], values);

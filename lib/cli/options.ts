@@ -1,4 +1,4 @@
-import type { CompletionOptions, Dialect } from '../index';
+import type { CompletionOptions, ConversationOptions, Dialect } from '../index';
 import { number, type Values } from './args';
 import { UsageError } from './usage';
 
@@ -72,3 +72,26 @@ export const reliabilityOptions = (values: Values) => ({
   first: number('timeout', values.timeout) ?? 60_000,
   each: number('idle-timeout', values['idle-timeout']) ?? 30_000,
 });
+
+// One-shot flags with no meaning in a conversation: the server keeps the history and the ids.
+const oneShotFlags = [
+  'system',
+  'messages',
+  'id',
+  'response-id',
+  'no-stream',
+  'delete-after',
+  'json',
+] as const;
+
+/** The openConversation options the flags give (`h2o-rx chat`). */
+export const conversationOptions = (
+  values: Values,
+  baseUrl: string | undefined,
+): ConversationOptions => {
+  const given = oneShotFlags.filter((flag) => values[flag] !== undefined);
+  if (given.length > 0) {
+    throw new UsageError(`chat takes no ${given.map((flag) => `--${flag}`).join(', ')}`);
+  }
+  return completionOptions(values, baseUrl) as ConversationOptions;
+};

@@ -1,5 +1,13 @@
 import { channel } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import type { HandshakeStep } from '../index';
+
+/**
+ * Whether a cancel after this step sends stop-generating: once the stream has started, and
+ * while a dropped stream re-attaches (dialect chat-ui). A retried attempt starts its steps
+ * again, so only the latest step counts.
+ */
+export const stopsAfter = (step: HandshakeStep): boolean => step === 'stream' || step === 'resume';
 
 /** The longest a cancelled answer waits for its stop-generating request (API.md §7). */
 export const stopWaitMs = 2_000;

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chatCommands } from './chat-input';
 
 /** What `h2o-rx --help` prints. */
 export const usage = `h2o-rx: stream a chat completion from a HuggingFace chat-ui server (or H2O's).
 
 Usage:
   h2o-rx [options] "PROMPT"        stream the answer to stdout ("-" reads the prompt from stdin)
+  h2o-rx chat [options]            a conversation on the terminal, each line a turn
   h2o-rx emulator [options]        run the emulator alone (prints its URL on stdout)
 
 Server:
@@ -45,6 +47,11 @@ Output:
       --json                  print one CompletionEvent per line (steps, tokens, done, error)
   -q, --quiet                 no progress on stderr (it is shown only on a terminal anyway)
 
+Chat ("chat": the server keeps the history; each line sends only itself):
+${chatCommands}
+  --system, --messages, --id, --response-id, --no-stream, --delete-after and --json are for
+  one-shot answers only.
+
 Emulator (with "emulator" or --emulator):
       --port N                port to listen on ("emulator": default 8080; 0: any free port)
       --host HOST             host to listen on (default 127.0.0.1)
@@ -67,11 +74,14 @@ Examples:
   h2o-rx -u https://chat.example.com --dialect chat-ui -m llama3 -p top_p=0.9 "Hi"
   h2o-rx --emulator --json "Hi" | jq -c 'select(.type == "step")'
   git diff | h2o-rx -u https://chat.example.com -s "Review this diff." -
+  h2o-rx chat --emulator
+  h2o-rx chat -u https://chat.example.com --dialect chat-ui -m llama3
   h2o-rx emulator --port 8080 --token-delay 50 --fault conversation:503x2 --fault stream:drop@3
 
 Exit status: 0 on success, 1 when the completion fails (one line on stderr; with --json also
 a {"type":"error",…} line on stdout), 2 on bad usage, 130 on Ctrl-C and 143 on SIGTERM (the
-answer is cancelled: stop-generating is sent and waited for at most 2 s).`;
+answer is cancelled: stop-generating is sent and waited for at most 2 s). "chat" exits 0 at
+Ctrl-D or /exit (a failed answer is shown and the session goes on) and 143 on SIGTERM.`;
 
 /** A mistake in the command line: exit status 2 and a pointer to --help. */
 export class UsageError extends Error {

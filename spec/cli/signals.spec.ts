@@ -86,3 +86,27 @@ test('SIGTERM when the stop is never answered: waits 2 s for it, no longer, and 
   expect(result.ms).toBeGreaterThanOrEqual(1_900);
   expect(result.ms).toBeLessThan(3_500);
 });
+
+test('Ctrl-C while a dropped answer streams again through its resume channel: the stop is waited for too', async () => {
+  emu = await startEmulator({ dialect: 'chat-ui', tokenDelayMs: 50, reply: () => long });
+  emu.inject({ step: 'stream', kind: 'drop', afterTokens: 2 });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '-u', emu.url, '--dialect', 'chat-ui', '-m', 'llama3', 'Hi'],
+    { cwd: repo, env },
+  );
+  let stdout = '';
+  const exited = new Promise<number | null>((done) => child.on('exit', done));
+  // w4 comes after the drop (at w2): through the resume channel.
+  await new Promise<void>((done) =>
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()).includes(' w4') && done()),
+  );
+  expect(emu.requests.some((r) => r.step === 'resume')).toBe(true);
+  child.kill('SIGINT');
+  expect(await exited).toBe(130);
+  // Read at the exit: the command itself waited for the stop.
+  expect(emu.requests.find((r) => r.step === 'stop')).toMatchObject({
+    finished: true,
+    status: 200,
+  });
+});
