@@ -78,6 +78,8 @@ test('Stop unsubscribes: the stream socket closes and stop-generating is sent', 
   await waitFor(() => emu.requests.some((r) => r.step === 'stop'), 'POST stop-generating');
   expect(emu.requests.find((r) => r.step === 'stop')?.method).toBe('POST');
 
+  // An absence in the page: nothing else can prove it, so a bounded wait (the stream has
+  // closed, so only tokens already in the page's hands could still show).
   await new Promise((r) => setTimeout(r, 400));
   expect(await answer()).toBe(shown);
   expect(shown!.length).toBeLessThan(text.length);
