@@ -22,7 +22,7 @@ import {
   type ChatUiReady,
 } from './helpers/chat-ui-session';
 import { until } from '../helpers';
-import { failingReplies, laterReplies } from './helpers/replies';
+import { failingReplies, gatedReply, laterReplies } from './helpers/replies';
 import { firstChunk, send, type Incoming } from './helpers/http-client';
 
 const running: Emulator[] = [];
@@ -365,6 +365,25 @@ describe('stream faults stay in-band, HTTP 200', () => {
     const second = await postStream(emu.url, ready, streamData('Hi', String(assistant.id)));
     expect(tokens(second.body)).toEqual(['one', ' two']);
   });
+
+  it.each([false, true])(
+    'an async iterable reply streams token by token as it yields (throwing midway: %s)',
+    async (failing) => {
+      const gate = gatedReply(failing);
+      const emu = await start({ reply: gate.reply, tokenDelayMs: 5 });
+      const ready = await newConversation(emu.url);
+      const res = await postStream(emu.url, ready, undefined, (soFar) => {
+        if (soFar.includes('"token":"one')) gate.release('the first token');
+      });
+      expect(await gate.released).toBe('the first token');
+      expect(tokens(res.body)).toEqual(['one', ' two']);
+      expect(lastUpdate(res.body)).toEqual(
+        failing
+          ? { type: 'status', status: 'error', message: 'midway bug' }
+          : { type: 'status', status: 'finished' },
+      );
+    },
+  );
 
   it('no-final: a clean end with neither finalAnswer nor finished', async () => {
     const emu = await start({ reply, faults: [{ step: 'stream', kind: 'no-final', times: 2 }] });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../lib/testing';
 import { until } from '../helpers';
-import { failingReplies, laterReplies } from './helpers/replies';
+import { failingReplies, gatedReply, laterReplies } from './helpers/replies';
 import { dataLines, events, firstChunk, send } from './helpers/http-client';
 import {
   cookieOf,
@@ -266,6 +266,29 @@ describe('streams', () => {
     expect(await texts()).toEqual(['Later', ',', ' then']);
     expect(await texts()).toEqual(['one', ' two']);
   });
+
+  it.each([false, true])(
+    'stream an async iterable reply token by token as it yields (throwing midway: %s)',
+    async (failing) => {
+      const gate = gatedReply(failing);
+      const emu = await start({ reply: gate.reply, tokenDelayMs: 5 });
+      const res = await postStream(emu.url, await handshake(emu.url), undefined, {}, (soFar) => {
+        if (soFar.includes('"one"')) gate.release('the first token');
+      });
+      expect(await gate.released).toBe('the first token');
+      expect(
+        events(res.body)
+          .slice(0, 2)
+          .map((e) => tokenOf(e).text),
+      ).toEqual(['one', ' two']);
+      expect(events(res.body)[2]).toEqual(
+        failing
+          ? { error: 'midway bug', error_type: 'generation' }
+          : expect.objectContaining({ generated_text: 'one two' }),
+      );
+      expect(res.clean).toBe(true);
+    },
+  );
 
   it("fail in-band with TGI's error event when reply throws or rejects", async () => {
     const emu = await start({ reply: failingReplies() });

@@ -13,6 +13,7 @@ import {
   updateLine,
 } from './updates';
 import type { Exchange } from '../server/exchange';
+import type { TokenFeed } from '../shared/reply';
 import type { EmulatorFault } from '../types';
 
 /** What one stream writes, and where. */
@@ -21,8 +22,8 @@ export interface Generation {
   conversation: ChatUiConversation;
   /** The assistant message the answer is written to. */
   message: ChatUiMessage;
-  /** The tokens of the answer. */
-  tokens: string[];
+  /** The tokens of the answer, as the reply yields them. */
+  tokens: TokenFeed;
   /** The title to send, on a conversation's first turn only. */
   title?: string;
   fault?: EmulatorFault;
@@ -55,8 +56,13 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
   };
   let streamed = '';
   let paced = false;
-  const sendTokens = async (list: string[]): Promise<'sent' | 'stopped' | 'gone'> => {
-    for (const token of list) {
+  const sendTokens = async (
+    list: TokenFeed,
+    limit = Infinity,
+  ): Promise<'sent' | 'stopped' | 'gone'> => {
+    let sent = 0;
+    for await (const token of list) {
+      if (sent++ >= limit) break;
       if (paced && x.settings.tokenDelayMs > 0) await x.sleep(x.settings.tokenDelayMs);
       paced = true;
       if (x.isGone()) return 'gone';
@@ -112,15 +118,19 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
       store({ type: 'title', title: g.title });
       await x.write(titleLine(g.title));
     }
-    const count = fault ? Math.min(fault.afterTokens ?? 2, tokens.length) : tokens.length;
-    const first = await sendTokens(tokens.slice(0, count));
+    const count = fault ? (fault.afterTokens ?? 2) : Infinity;
+    const first = await sendTokens(tokens, count);
     if (first === 'gone') return;
     if (first === 'stopped') return await interrupt();
-    if (!fault) return await finish(tokens.join('').trimEnd(), false);
+    // A reply that throws midway fails as its backend would, after what it yielded.
+    const failure = tokens.failure();
+    if (failure !== undefined) return await fail(failure);
+    const whole = () => tokens.all().then((all) => all.join('').trimEnd());
+    if (!fault) return await finish(await whole(), false);
     switch (fault.kind) {
       case 'drop': {
         // The backend dropped: chat-ui retries once, the retry drops at the same place.
-        const again = await sendTokens(tokens.slice(0, count));
+        const again = await sendTokens(tokens, count);
         if (again === 'gone') return;
         return await (again === 'stopped' ? interrupt() : fail(DROPPED));
       }
@@ -128,7 +138,7 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
         // The retry succeeds: every token again from the start; only finalAnswer is right.
         const again = await sendTokens(tokens);
         if (again === 'gone') return;
-        return await (again === 'stopped' ? interrupt() : finish(tokens.join('').trimEnd(), false));
+        return await (again === 'stopped' ? interrupt() : finish(await whole(), false));
       }
       case 'error-event':
         if (g.backendRetryMs > 0) await x.sleep(g.backendRetryMs);

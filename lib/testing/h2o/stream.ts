@@ -5,7 +5,7 @@ import { parseObjectId } from '../shared/object-id';
 import { planAnswer } from '../shared/reply';
 import { countMessage, isRateLimited, type Store } from '../shared/sessions';
 import { checkParameters, isRefusal } from './tgi-params';
-import { generatedText, planEvents, writeEvents } from './tgi-stream';
+import { generatedText, streamEvents } from './tgi-stream';
 
 const errorBody = (fault: EmulatorFault | undefined) => ({
   error: fault?.message ?? '',
@@ -89,8 +89,14 @@ export const streamRoute = async (
   );
   if (body.stream === false) {
     // TGI answers a failed generation of a whole-text call with 424 and its error.
-    if (replyFailed) return x.send(withCookie(session, json(424, errorBody(fault))));
-    const text = fullTextPrefix + generatedText(tokens, params);
+    const all = await tokens.all();
+    const failure = tokens.failure();
+    if (replyFailed || failure !== undefined) {
+      return x.send(
+        withCookie(session, json(424, errorBody(fault ?? { step: 'stream', message: failure }))),
+      );
+    }
+    const text = fullTextPrefix + generatedText(all, params);
     return x.send(
       withCookie(session, {
         status: 200,
@@ -100,7 +106,6 @@ export const streamRoute = async (
       }),
     );
   }
-  const events = planEvents(tokens, params, fullTextPrefix);
   // stop-generating ends the stream the way chat-ui did: the connection drops, no final event.
   const stop = () => x.cut();
   conversation.streams.add(stop);
@@ -110,7 +115,7 @@ export const streamRoute = async (
       'content-type': 'text/event-stream',
       'set-cookie': session.cookie,
     });
-    await writeEvents(x, events, fault);
+    await streamEvents(x, tokens, params, fullTextPrefix, fault);
   } finally {
     conversation.streams.delete(stop);
   }

@@ -1,5 +1,6 @@
 import type { Exchange } from '../server/exchange';
 import type { GenerationParams } from './tgi-params';
+import type { TokenFeed } from '../shared/reply';
 import type { EmulatorFault } from '../types';
 
 const EOS_TEXT = '<|endoftext|>';
@@ -24,6 +25,12 @@ export const errorEvent = (message: string, type = 'generation'): string =>
 // Cut off mid-JSON, as a broken proxy or backend would.
 const MALFORMED_EVENT = 'data:{"token":{"id":' + '\n\n';
 
+// Token `index` ends the answer when max_new_tokens runs out or the text so far (`text`, this
+// token included) ends with a stop sequence.
+const endsAnswer = (index: number, text: string, params: GenerationParams): boolean =>
+  index + 1 >= params.maxNewTokens ||
+  params.stop.some((stop) => stop !== '' && text.endsWith(stop));
+
 /**
  * The events TGI streams for `tokens`. The last one carries `generated_text`: the end token
  * when the answer is complete, or an ordinary token when `max_new_tokens` or a stop sequence
@@ -36,9 +43,7 @@ export const planEvents = (tokens: string[], params: GenerationParams, prefix = 
   let text = '';
   for (const [index, token] of tokens.entries()) {
     text += token;
-    const lengthStop = index + 1 >= params.maxNewTokens;
-    const sequenceStop = params.stop.some((stop) => stop !== '' && text.endsWith(stop));
-    if (lengthStop || sequenceStop) {
+    if (endsAnswer(index, text, params)) {
       events.push(tokenEvent(FIRST_TOKEN_ID + index, token, false, prefix + text));
       return events;
     }
@@ -53,31 +58,50 @@ export const generatedText = (tokens: string[], params: GenerationParams): strin
   let text = '';
   for (const [index, token] of tokens.entries()) {
     text += token;
-    if (index + 1 >= params.maxNewTokens) break;
-    if (params.stop.some((stop) => stop !== '' && text.endsWith(stop))) break;
+    if (endsAnswer(index, text, params)) break;
   }
   return text;
 };
 
 /**
- * Streams `events` one write each, `tokenDelayMs` apart; with a stream fault, sends the first
- * `afterTokens` events (never the final one) and then fails as the fault says.
+ * Streams the answer as TGI does, one event per token as the reply yields it, `tokenDelayMs`
+ * apart. The last event carries `generated_text`: the end token when the answer is complete,
+ * or an ordinary token when `max_new_tokens` or a stop sequence ends it first (the end token
+ * counts against `max_new_tokens`, as in TGI); `generated_text` keeps a stop sequence that
+ * ended it, and starts with `prefix` (the prompt, for `return_full_text`). With a stream fault
+ * (or a reply that throws midway: its error event), sends the first `afterTokens` tokens
+ * (never the final event) and then fails as the fault says.
  */
-export const writeEvents = async (
+export const streamEvents = async (
   x: Exchange,
-  events: string[],
-  fault: EmulatorFault | undefined,
+  tokens: TokenFeed,
+  params: GenerationParams,
+  prefix: string,
+  planned: EmulatorFault | undefined,
 ): Promise<void> => {
   const delay = x.settings.tokenDelayMs;
-  const count = fault ? Math.min(fault.afterTokens ?? 2, events.length - 1) : events.length;
-  for (let i = 0; i < count; i += 1) {
-    if (i > 0 && delay > 0) await x.sleep(delay);
+  const limit = planned ? (planned.afterTokens ?? 2) : Infinity;
+  let text = '';
+  let index = 0;
+  for await (const token of tokens) {
+    text += token;
+    const last = endsAnswer(index, text, params);
+    if (planned && (index >= limit || last)) break;
+    if (index > 0 && delay > 0) await x.sleep(delay);
     if (x.isGone()) return;
-    await x.write(events[i]);
+    await x.write(tokenEvent(FIRST_TOKEN_ID + index, token, false, last ? prefix + text : null));
+    index += 1;
+    if (last) return x.end();
   }
-  if (!fault) return x.end();
-  if (delay > 0) await x.sleep(delay);
+  const failure = tokens.failure();
+  const fault: EmulatorFault | undefined =
+    failure === undefined ? planned : { step: 'stream', kind: 'error-event', message: failure };
+  if (index > 0 && delay > 0) await x.sleep(delay);
   if (x.isGone()) return;
+  if (!fault) {
+    await x.write(tokenEvent(EOS_ID, EOS_TEXT, true, prefix + text));
+    return x.end();
+  }
   switch (fault.kind) {
     case 'drop':
       return x.cut();
