@@ -50,12 +50,15 @@ export const streamAnswer = (
     };
     const onStdoutError = (err: NodeJS.ErrnoException) => {
       stdoutClosed = true;
+      // As for a signal: the stop is sent after a delay, on unref'd timers that would not keep
+      // the process alive for it, so the exit waits (at most 2 s) until it was answered.
+      const stopped = streaming ? stops.settled() : Promise.resolve();
       subscription.unsubscribe();
       if (err.code !== 'EPIPE') {
         progress.close();
         process.stderr.write(`h2o-rx: stdout: ${err.message}\n`);
       }
-      finish(err.code === 'EPIPE' ? 0 : 1);
+      void stopped.then(() => finish(err.code === 'EPIPE' ? 0 : 1));
     };
     const onSignal = (signal: CancelSignal) => {
       const code = signalStatus[signal];
