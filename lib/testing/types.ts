@@ -84,8 +84,10 @@ export interface EmulatorOptions {
   tokenDelayMs?: number;
   /**
    * The answer for a prompt: a string (split into word tokens) or its tokens, at once, as a
-   * Promise, or as an async iterable of tokens. A `reply` that throws (or rejects) fails the
-   * stream in-band with its message, as a backend failure would.
+   * Promise, or as an async iterable of tokens (each streamed as it is yielded, `tokenDelayMs`
+   * still between them). A `reply` that throws (or rejects, or throws while yielding, after
+   * the tokens it yielded) fails the stream in-band with its message, as a backend failure
+   * would.
    */
   reply?: (
     prompt: string,
