@@ -1,6 +1,7 @@
 import crossFetch from 'cross-fetch';
 import { Observable, Subscription } from 'rxjs';
 import type { FetchLike } from '../lib';
+import { fireAndForgetSettled } from '../lib/http/fire-and-forget';
 import type { Emulator, RecordedRequest } from '../lib/testing';
 
 /** The messages most tests send. */
@@ -26,6 +27,16 @@ export const until = async (check: () => boolean, ms = 3000, what = 'condition')
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+};
+
+/**
+ * Waits until the client has nothing left to send (every stop-generating or DELETE it started,
+ * or is holding for its delay, answered or abandoned) and the emulator nothing in flight: a
+ * request missing from the log after this was never sent.
+ */
+export const quiet = async (emu: Emulator): Promise<void> => {
+  await fireAndForgetSettled();
+  await emu.settled();
 };
 
 /** Method and path of each request the emulator saw, e.g. `POST /settings`. */

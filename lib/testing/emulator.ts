@@ -52,7 +52,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   const dialect = createDialect(options.dialect ?? 'h2o', options);
   const faults = createFaultQueue(dialect.checkFault);
   faults.add(...(options.faults ?? []));
-  const recorder = createRecorder();
+  const recorder = createRecorder(dialect.stepOf);
   const timers = createTimers();
   const server = createEmulatorServer({ settings, dialect, faults, recorder, timers });
   const connections = trackConnections(server);

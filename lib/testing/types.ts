@@ -182,13 +182,22 @@ export interface Emulator {
   readonly prompts: RecordedPrompt[];
   /** Add faults at run time. */
   inject(...faults: EmulatorFault[]): void;
-  /** Forget recorded requests and pending faults. */
+  /**
+   * Forget recorded requests and pending faults. Requests of before that are still in flight,
+   * and the stop-generating or DELETE a client sends after a stream of before, stay out of the
+   * new log (and take none of its faults).
+   */
   reset(): void;
   /** Connections currently open on the server. */
   openConnections(): number;
   /**
-   * Resolves once every in-flight response has finished, and every answer the server goes on
-   * generating after its client left has been stored (or `timeoutMs`, default 2000, passed).
+   * Resolves once every in-flight response has finished, every answer the server goes on
+   * generating after its client left has been stored, and every stop-generating that is on its
+   * way has arrived and been answered (or `timeoutMs`, default 2000, passed). A stream the
+   * client closed early is followed by its stop-generating, so that one is waited for (up to
+   * 2.5 s after the close). The `deleteAfter` DELETE is waited for only once it has arrived:
+   * nothing the client sends tells the emulator it will come, so a test that expects it waits
+   * for it in `requests`.
    */
   settled(timeoutMs?: number): Promise<void>;
   /** Stop listening and destroy every open connection. */

@@ -79,6 +79,8 @@ test('Stop unsubscribes: the stream socket closes and stop-generating is sent', 
   expect(stop.path).toMatch(/^\/conversation\/[0-9a-f]{24}\/stop-generating$/);
 
   // Nothing more arrives after Stop.
+  // An absence in the page: nothing else can prove it, so a bounded wait (the stream has
+  // closed, so only tokens already in the page's hands could still show).
   await new Promise((r) => setTimeout(r, 400));
   expect(await chrome.page.locator('#answer').textContent()).toBe(shown);
   expect(shown!.length).toBeLessThan(tokens.join('').length);

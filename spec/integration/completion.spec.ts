@@ -1,7 +1,7 @@
 import { lastValueFrom, map, take, toArray } from 'rxjs';
-import { completion$, completionEvents$, CompletionEvent, openSession } from '../../lib';
+import { completion$, completionEvents$, CompletionEvent, FetchLike, openSession } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/testing';
-import { collect, cookieOf, hello, ofStep, seen, until } from '../helpers';
+import { collect, cookieOf, hello, ofStep, quiet, seen, until } from '../helpers';
 
 const reply = () => ['Hello', ',', ' world', '!'];
 
@@ -18,9 +18,8 @@ describe('completion$ against the emulator (dialect h2o)', () => {
     );
     expect(tokens).toEqual(['Hello', ',', ' world', '!']);
     // A finished answer closes nothing early and asks nothing to stop.
-    await until(() => emu.requests.every((r) => r.finished), 3000, 'all finished');
+    await quiet(emu);
     expect(emu.requests.map((r) => r.closedEarly)).toEqual([false, false, false, false]);
-    await new Promise((r) => setTimeout(r, 80));
     expect(ofStep(emu, 'stop')).toHaveLength(0);
   });
 
@@ -78,9 +77,17 @@ describe('completion$ against the emulator (dialect h2o)', () => {
   });
 
   it('is cold: nothing is sent before subscribing, and each subscription is a new session', async () => {
+    let fetched = 0;
+    const counting: FetchLike = () => {
+      fetched++;
+      return Promise.reject(new Error('a cold completion fetches nothing'));
+    };
+    completion$('falcon-40b', hello, { baseUrl: emu.url, fetch: counting });
+    // A fetch started on creation would show here, or once pending callbacks have run.
+    expect(fetched).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(fetched).toBe(0);
     const source = completion$('falcon-40b', hello, { baseUrl: emu.url });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(emu.requests).toHaveLength(0);
     await lastValueFrom(source.pipe(toArray()));
     await lastValueFrom(source.pipe(toArray()));
     expect(ofStep(emu, 'session')).toHaveLength(2);

@@ -4,7 +4,7 @@ import { completionEvents$ } from '../../lib';
 import type { CompletionEvent } from '../../lib';
 import { chain, StepResult } from '../../lib/steps/chain';
 import { Emulator, startEmulator } from '../../lib/testing';
-import { hello, seen, unsubscribeWhen } from '../helpers';
+import { hello, quiet, seen, unsubscribeWhen } from '../helpers';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
@@ -100,10 +100,8 @@ describe('chain (live)', () => {
         (v) => v.some((e) => e.type === 'step' && e.step === 'conversation'),
       );
       expect(values.at(-1)).toEqual(expect.objectContaining({ step: 'conversation' }));
-      // A stray stop would follow the abort by 50 ms: give it ample time to show, then let
-      // whatever reached the emulator finish.
-      await new Promise((r) => setTimeout(r, 300));
-      await emu.settled();
+      // A stray stop would be held for its delay, then sent: quiet() waits for it to land.
+      await quiet(emu);
       expect(seen(emu).filter((r) => r.startsWith('POST /conversation/'))).toEqual([]);
     },
   );

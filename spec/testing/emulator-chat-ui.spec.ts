@@ -21,6 +21,7 @@ import {
   withoutKeepAlives,
   type ChatUiReady,
 } from './helpers/chat-ui-session';
+import { until } from '../helpers';
 import { failingReplies, laterReplies } from './helpers/replies';
 import { firstChunk, send, type Incoming } from './helpers/http-client';
 
@@ -391,7 +392,8 @@ describe('stream faults stay in-band, HTTP 200', () => {
     expect(res.aborted).toBe(true);
     expect(tokens(res.body)).toEqual(['one']);
     expect(lines(res.body).at(-1)).toContain('"token":"one');
-    await emu.settled();
+    // A client that sends no stop-generating after its abort: settled() would wait for one.
+    await until(() => emu.requests.at(-1)!.finished, 3000, 'the stream closed');
     expect(emu.requests.at(-1)).toMatchObject({ closedEarly: true, finished: true, status: 200 });
   });
 
@@ -807,7 +809,8 @@ describe('recording and lifecycle', () => {
       if (soFar.includes('"token"')) abort();
     });
     expect(res.aborted).toBe(true);
-    await emu.settled();
+    // A client that sends no stop-generating after its abort: settled() would wait for one.
+    await until(() => emu.requests.at(-1)!.finished, 3000, 'the stream closed');
     expect(emu.requests.at(-1)).toMatchObject({ step: 'stream', status: 200, closedEarly: true });
   });
 

@@ -3,6 +3,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../lib/testing';
+import { until } from '../helpers';
 import { failingReplies, laterReplies } from './helpers/replies';
 import { dataLines, events, firstChunk, send } from './helpers/http-client';
 import {
@@ -160,7 +161,8 @@ describe('stream faults', () => {
     });
     expect(res.aborted).toBe(true);
     expect(events(res.body).map((e) => tokenOf(e).text)).toEqual(['one']);
-    await emu.settled();
+    // A client that sends no stop-generating after its abort: settled() would wait for one.
+    await until(() => emu.requests.at(-1)!.finished, 3000, 'the stream closed');
     expect(emu.requests.at(-1)).toMatchObject({ closedEarly: true, finished: true, status: 200 });
   });
 
@@ -698,7 +700,8 @@ describe('recording and lifecycle', () => {
     const ready = await handshake(emu.url);
     const res = await postStream(emu.url, ready, 'Hi', {}, (_soFar, abort) => abort());
     expect(res.aborted).toBe(true);
-    await emu.settled();
+    // A client that sends no stop-generating after its abort: settled() would wait for one.
+    await until(() => emu.requests.at(-1)!.finished, 3000, 'the stream closed');
     expect(emu.requests.at(-1)).toMatchObject({
       step: 'stream',
       status: 200,
@@ -719,9 +722,69 @@ describe('recording and lifecycle', () => {
     expect(Date.now() - began).toBeGreaterThanOrEqual(140);
     expect(emu.requests.at(-1)!.finished).toBe(false);
     abort();
+    // As the client does: the stop-generating after the abort, which settled() waits for.
+    const stop = postStop(emu.url, ready);
     await emu.settled();
-    expect(emu.requests.at(-1)).toMatchObject({ step: 'stream', finished: true });
+    expect(emu.requests.at(-2)).toMatchObject({ step: 'stream', finished: true });
+    expect(emu.requests.at(-1)).toMatchObject({ step: 'stop', finished: true });
+    expect((await stop).status).toBe(200);
     expect((await stalled).aborted).toBe(true);
+  });
+
+  it('settled waits for the stop-generating that follows a stream the client closed early', async () => {
+    const emu = await start({ tokenDelayMs: 50, reply: () => 'one two three four' });
+    const ready = await handshake(emu.url);
+    const res = await postStream(emu.url, ready, 'Hi', {}, (_soFar, abort) => abort());
+    expect(res.aborted).toBe(true);
+    // As the client does after its abort, only later: plainly still on its way at settled().
+    const stop = new Promise((r) => setTimeout(r, 300)).then(() => postStop(emu.url, ready));
+    await emu.settled();
+    expect(emu.requests.map((r) => [r.step, r.finished])).toEqual([
+      ['session', true],
+      ['settings', true],
+      ['conversation', true],
+      ['stream', true],
+      ['stop', true],
+    ]);
+    expect((await stop).status).toBe(200);
+  });
+
+  it('settled stops waiting for a stop-generating that never comes 2.5 s after the close', async () => {
+    const emu = await start({ tokenDelayMs: 50, reply: () => 'one two three four' });
+    const ready = await handshake(emu.url);
+    await postStream(emu.url, ready, 'Hi', {}, (_soFar, abort) => abort());
+    await until(() => emu.requests.at(-1)!.finished, 3000, 'the stream closed');
+    const began = Date.now();
+    await emu.settled(10_000);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(2000);
+    expect(Date.now() - began).toBeLessThan(5000);
+  });
+
+  it('reset() keeps a request in flight out of the new log and out of its faults', async () => {
+    const emu = await start({ latencyMs: 300 });
+    const before = send(emu.url, { method: 'GET', path: '/' });
+    await until(() => emu.requests.length === 1, 3000, 'GET / arrived');
+    emu.reset();
+    emu.inject({ step: 'session', status: 500 });
+    expect((await before).status).toBe(200);
+    expect((await send(emu.url, { method: 'GET', path: '/' })).status).toBe(500);
+    await emu.settled();
+    expect(emu.requests.map((r) => r.status)).toEqual([500]);
+  });
+
+  it('reset() keeps the stop-generating that follows a stream of before out of the new log', async () => {
+    const emu = await start({ tokenDelayMs: 50, reply: () => 'one two three four' });
+    const ready = await handshake(emu.url);
+    await postStream(emu.url, ready, 'Hi', {}, (_soFar, abort) => abort());
+    await until(() => emu.requests.at(-1)!.finished, 3000, 'the stream closed');
+    emu.reset();
+    emu.inject({ step: 'stop', status: 500 });
+    // The client's stop of the aborted stream arrives after the reset.
+    expect((await postStop(emu.url, ready)).status).toBe(200);
+    expect(emu.requests).toEqual([]);
+    // This test's own stop is listed, and meets its fault.
+    expect((await postStop(emu.url, ready)).status).toBe(500);
+    expect(emu.requests.map((r) => [r.step, r.status])).toEqual([['stop', 500]]);
   });
 
   it('counts open connections, and close() destroys them, stalled streams included', async () => {

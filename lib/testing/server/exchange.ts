@@ -123,7 +123,7 @@ export const createExchange = (parts: ExchangeParts): Exchange => {
       recording.markCut();
       req.socket.destroy();
     },
-    takeStreamFault: () => parts.faults.takeStream(),
+    takeStreamFault: () => (recording.isCurrent() ? parts.faults.takeStream() : undefined),
     staticIndex: async () =>
       settings.static === undefined ? undefined : readStatic(settings.static, '/'),
   };

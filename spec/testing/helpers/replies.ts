@@ -27,3 +27,22 @@ export const laterReplies = (): Reply =>
       yield ' two';
     },
   ]);
+
+/**
+ * A reply that yields 'one', waits for `release(by)`, yields ' two', then throws 'midway bug'
+ * when `failing`. `released` says who released it: 5 s pass first ('timer') when the emulator
+ * reads the whole reply before streaming, so that shows as a failure, not a hang.
+ */
+export const gatedReply = (failing = false) => {
+  let release!: (by: string) => void;
+  const released = new Promise<string>((resolve) => (release = resolve));
+  async function* reply() {
+    yield 'one';
+    const timer = setTimeout(() => release('timer'), 5000);
+    await released;
+    clearTimeout(timer);
+    yield ' two';
+    if (failing) throw new Error('midway bug');
+  }
+  return { reply: reply as Reply, release, released };
+};
