@@ -1,4 +1,5 @@
-import { concat, defer, filter, ignoreElements, map, Observable, of, switchMap, tap } from 'rxjs';
+import { EMPTY, defer, filter, ignoreElements, map, Observable, switchMap, tap } from 'rxjs';
+import { just$, followedBy$ } from './just';
 import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
@@ -188,7 +189,7 @@ export const openConversation = (
     const open$ =
       c.dialect === 'h2o' && !c.session
         ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
-        : of();
+        : EMPTY;
     const made$ = conversation$(c.transport, c.model).pipe(
       switchMap(({ value: { id, json } }) => {
         const context = (rootId: string) => ({
@@ -201,11 +202,13 @@ export const openConversation = (
           resume: c.resume,
           rootId,
         });
-        if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(''))));
+        if (c.dialect === 'h2o') return just$(face(c, given, id, h2oConversation(context(''))));
         const make = (root: string) => face(c, given, id, chatUiConversation(context(root)));
         const root = rootMessageId(json.conversation);
-        return root !== undefined ? of(make(root)) : rootMessage$(c.transport, id).pipe(map(make));
+        return root !== undefined
+          ? just$(make(root))
+          : rootMessage$(c.transport, id).pipe(map(make));
       }),
     );
-    return concat(open$, made$);
+    return followedBy$(open$, made$);
   });
