@@ -5,7 +5,13 @@ import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
 import { H2oInputError } from './errors';
 import type { CompletionEvent } from './events';
-import { CompletionOptions, resolveCompletion, ResolvedCompletion } from './options';
+import {
+  checkContent,
+  CompletionOptions,
+  promptInputs,
+  resolveCompletion,
+  ResolvedCompletion,
+} from './options';
 import { untilAnswered } from './steps/answer-end';
 import { conversation$ } from './steps/conversation';
 import { removeConversation$ } from './steps/delete';
@@ -53,8 +59,6 @@ export interface H2oConversation {
   delete$(): Observable<void>;
 }
 
-const controlTokens = ['<|endoftext|>', '<|prompt|>', '<|answer|>'];
-
 const checkOptions = (options: ConversationOptions | undefined) => {
   const given = (options ?? {}) as CompletionOptions;
   if (typeof given !== 'object' || given === null) {
@@ -75,23 +79,8 @@ const turnInputs = (content: string, options: ConversationOptions): string => {
   if (typeof content !== 'string' || content.trim() === '') {
     throw new H2oInputError('content must be non-empty text');
   }
-  const token = controlTokens.find((t) => content.includes(t));
-  if (token !== undefined && options.allowControlTokens !== true) {
-    throw new H2oInputError(
-      `content contains the control token ${token}; pass allowControlTokens: true to allow it`,
-    );
-  }
-  if (!options.prompt) return content;
-  let inputs: unknown;
-  try {
-    inputs = options.prompt([{ role: 'user', content }]);
-  } catch (err) {
-    throw new H2oInputError(`the prompt function threw: ${String(err)}`, { cause: err });
-  }
-  if (typeof inputs !== 'string' || inputs.trim() === '') {
-    throw new H2oInputError('the prompt must be non-empty text');
-  }
-  return inputs;
+  checkContent(content, 'content', options.allowControlTokens === true);
+  return options.prompt ? promptInputs(options.prompt, [{ role: 'user', content }]) : content;
 };
 
 const isStreamed = (options: AskOptions | undefined): boolean => {
