@@ -19,11 +19,12 @@ export const BUDGET_KB = 16;
 
 const root = path.join(__dirname, '..');
 
-// The browser build's swap (scripts/build.mjs): default-fetch.browser.ts for default-fetch.
+// The browser build's swaps (scripts/build.mjs): default-fetch.browser.ts for default-fetch,
+// utf8-decoder.browser.ts for utf8-decoder.
 const browserFetch: esbuild.Plugin = {
   name: 'browser-default-fetch',
   setup(build) {
-    build.onResolve({ filter: /\/default-fetch$/ }, (args) => ({
+    build.onResolve({ filter: /\/(default-fetch|utf8-decoder)$/ }, (args) => ({
       path: path.resolve(args.resolveDir, `${args.path}.browser.ts`),
     }));
   },
