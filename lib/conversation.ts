@@ -1,5 +1,5 @@
-import { EMPTY, defer, filter, ignoreElements, map, Observable, switchMap, tap } from 'rxjs';
-import { just$, followedBy$ } from './just';
+import { EMPTY, defer, filter, ignoreElements, map, Observable, switchMap } from 'rxjs';
+import { just$, followedBy$, whenEnded } from './just';
 import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
@@ -118,7 +118,7 @@ const face = (
       const release = () => (busy = false);
       const events$ = make().pipe(
         untilAnswered(c.endToken),
-        tap({ complete: release, error: release, unsubscribe: release }),
+        whenEnded({ complete: release, error: release, unsubscribe: release }),
       );
       return streamed ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
     });

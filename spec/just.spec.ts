@@ -1,5 +1,5 @@
 import { NEVER, Observable, Subject, toArray } from 'rxjs';
-import { followedBy$, just$ } from '../lib/just';
+import { followedBy$, just$, whenEnded } from '../lib/just';
 
 describe('just$ and followedBy$ (of and concat without the scheduler machinery)', () => {
   it('just$ emits its value and completes', async () => {
@@ -49,5 +49,24 @@ describe('just$ and followedBy$ (of and concat without the scheduler machinery)'
     const other = new Subject<number>();
     followedBy$(other, NEVER).subscribe().unsubscribe();
     expect(other.observed).toBe(false);
+  });
+});
+
+describe('whenEnded (tap for the end hooks)', () => {
+  it('calls complete and error before the end reaches the subscriber, unsubscribe only on leaving early', () => {
+    const log: string[] = [];
+    const hooks = {
+      complete: () => log.push('hook complete'),
+      error: () => log.push('hook error'),
+      unsubscribe: () => log.push('hook unsubscribe'),
+    };
+    just$(1)
+      .pipe(whenEnded(hooks))
+      .subscribe({ complete: () => log.push('complete') });
+    new Observable((s) => s.error(new Error('x')))
+      .pipe(whenEnded(hooks))
+      .subscribe({ error: () => log.push('error') });
+    NEVER.pipe(whenEnded(hooks)).subscribe().unsubscribe();
+    expect(log).toEqual(['hook complete', 'complete', 'hook error', 'error', 'hook unsubscribe']);
   });
 });

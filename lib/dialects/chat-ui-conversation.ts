@@ -1,5 +1,5 @@
-import { defer, map, Observable, switchMap, tap } from 'rxjs';
-import { just$ } from '../just';
+import { defer, map, Observable, switchMap } from 'rxjs';
+import { just$, whenEnded } from '../just';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
@@ -57,7 +57,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
         const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
         return data$.pipe(
           switchMap((data) => stream$(data, generationId)),
-          tap({ error: () => (failed = { generationId, parent }) }),
+          whenEnded({ error: () => (failed = { generationId, parent }) }),
         );
       });
     },
