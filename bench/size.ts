@@ -19,12 +19,11 @@ export const BUDGET_KB = 16;
 
 const root = path.join(__dirname, '..');
 
-// The browser build's swaps (scripts/build.mjs): default-fetch.browser.ts for default-fetch,
-// utf8-decoder.browser.ts for utf8-decoder.
+// The browser build's swaps (scripts/build.mjs): each file's .browser.ts twin.
 const browserFetch: esbuild.Plugin = {
   name: 'browser-default-fetch',
   setup(build) {
-    build.onResolve({ filter: /\/(default-fetch|utf8-decoder)$/ }, (args) => ({
+    build.onResolve({ filter: /\/(default-fetch|utf8-decoder|insecure-cookie)$/ }, (args) => ({
       path: path.resolve(args.resolveDir, `${args.path}.browser.ts`),
     }));
   },
