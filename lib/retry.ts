@@ -1,5 +1,5 @@
 import { asyncScheduler, MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
-import { TimeoutError } from 'rxjs';
+import type { TimeoutError } from 'rxjs';
 import { H2oError, H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
 
 const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -7,9 +7,9 @@ const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
 // chat-ui's anonymous-user quota: waiting does not help, logging in does.
 const loginQuota = /Exceeded number of messages before login/i;
 
-// By name too: an app can end up with its own copy of rxjs beside ours.
-const isTimeout = (err: unknown) =>
-  err instanceof TimeoutError || (err instanceof Error && err.name === 'TimeoutError');
+// By name, which rxjs's TimeoutError sets: an app can end up with its own copy of rxjs beside
+// ours, whose class our `instanceof` would not know.
+const isTimeout = (err: unknown) => err instanceof Error && err.name === 'TimeoutError';
 
 /**
  * True when running the whole completion again may succeed: network failures, a stream that
