@@ -1,10 +1,17 @@
-import { concat, defer, filter, ignoreElements, map, Observable, of, switchMap, tap } from 'rxjs';
+import { EMPTY, defer, filter, ignoreElements, map, Observable, switchMap } from 'rxjs';
+import { just$, followedBy$, whenEnded } from './just';
 import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
 import { H2oInputError } from './errors';
 import type { CompletionEvent } from './events';
-import { CompletionOptions, resolveCompletion, ResolvedCompletion } from './options';
+import {
+  checkContent,
+  CompletionOptions,
+  promptInputs,
+  resolveCompletion,
+  ResolvedCompletion,
+} from './options';
 import { untilAnswered } from './steps/answer-end';
 import { conversation$ } from './steps/conversation';
 import { removeConversation$ } from './steps/delete';
@@ -52,8 +59,6 @@ export interface H2oConversation {
   delete$(): Observable<void>;
 }
 
-const controlTokens = ['<|endoftext|>', '<|prompt|>', '<|answer|>'];
-
 const checkOptions = (options: ConversationOptions | undefined) => {
   const given = (options ?? {}) as CompletionOptions;
   if (typeof given !== 'object' || given === null) {
@@ -74,23 +79,8 @@ const turnInputs = (content: string, options: ConversationOptions): string => {
   if (typeof content !== 'string' || content.trim() === '') {
     throw new H2oInputError('content must be non-empty text');
   }
-  const token = controlTokens.find((t) => content.includes(t));
-  if (token !== undefined && options.allowControlTokens !== true) {
-    throw new H2oInputError(
-      `content contains the control token ${token}; pass allowControlTokens: true to allow it`,
-    );
-  }
-  if (!options.prompt) return content;
-  let inputs: unknown;
-  try {
-    inputs = options.prompt([{ role: 'user', content }]);
-  } catch (err) {
-    throw new H2oInputError(`the prompt function threw: ${String(err)}`, { cause: err });
-  }
-  if (typeof inputs !== 'string' || inputs.trim() === '') {
-    throw new H2oInputError('the prompt must be non-empty text');
-  }
-  return inputs;
+  checkContent(content, 'content', options.allowControlTokens === true);
+  return options.prompt ? promptInputs(options.prompt, [{ role: 'user', content }]) : content;
 };
 
 const isStreamed = (options: AskOptions | undefined): boolean => {
@@ -128,7 +118,7 @@ const face = (
       const release = () => (busy = false);
       const events$ = make().pipe(
         untilAnswered(c.endToken),
-        tap({ complete: release, error: release, unsubscribe: release }),
+        whenEnded({ complete: release, error: release, unsubscribe: release }),
       );
       return streamed ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
     });
@@ -188,7 +178,7 @@ export const openConversation = (
     const open$ =
       c.dialect === 'h2o' && !c.session
         ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
-        : of();
+        : EMPTY;
     const made$ = conversation$(c.transport, c.model).pipe(
       switchMap(({ value: { id, json } }) => {
         const context = (rootId: string) => ({
@@ -201,11 +191,13 @@ export const openConversation = (
           resume: c.resume,
           rootId,
         });
-        if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(''))));
+        if (c.dialect === 'h2o') return just$(face(c, given, id, h2oConversation(context(''))));
         const make = (root: string) => face(c, given, id, chatUiConversation(context(root)));
         const root = rootMessageId(json.conversation);
-        return root !== undefined ? of(make(root)) : rootMessage$(c.transport, id).pipe(map(make));
+        return root !== undefined
+          ? just$(make(root))
+          : rootMessage$(c.transport, id).pipe(map(make));
       }),
     );
-    return concat(open$, made$);
+    return followedBy$(open$, made$);
   });

@@ -1,6 +1,5 @@
-import { asyncScheduler, defer, MonoTypeOperatorFunction, Observable, retry, tap } from 'rxjs';
-import { SchedulerLike, throwError, timer } from 'rxjs';
-import { TimeoutError } from 'rxjs';
+import { asyncScheduler, MonoTypeOperatorFunction, Observable, SchedulerLike } from 'rxjs';
+import type { TimeoutError } from 'rxjs';
 import { H2oError, H2oHttpError, H2oNetworkError, H2oProtocolError } from './errors';
 
 const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -8,9 +7,9 @@ const retryableStatus = new Set([408, 425, 429, 500, 502, 503, 504]);
 // chat-ui's anonymous-user quota: waiting does not help, logging in does.
 const loginQuota = /Exceeded number of messages before login/i;
 
-// By name too: an app can end up with its own copy of rxjs beside ours.
-const isTimeout = (err: unknown) =>
-  err instanceof TimeoutError || (err instanceof Error && err.name === 'TimeoutError');
+// By name, which rxjs's TimeoutError sets: an app can end up with its own copy of rxjs beside
+// ours, whose class our `instanceof` would not know.
+const isTimeout = (err: unknown) => err instanceof Error && err.name === 'TimeoutError';
 
 /**
  * True when running the whole completion again may succeed: network failures, a stream that
@@ -110,25 +109,34 @@ const asksTooMuch = (err: unknown, { maxMs = 30_000 }: H2oRetryOptions): boolean
  */
 export const h2oRetry = <T>(options: H2oRetryOptions): MonoTypeOperatorFunction<T> => {
   checkCount(options);
+  const scheduler = options.scheduler ?? asyncScheduler;
+  // rxjs's retry({ delay }) + timer, written out: the same resubscription on the same
+  // scheduler, without the timer's date handling in a browser bundle.
   return (source: Observable<T>) =>
-    defer(() => {
-      let emitted = false;
-      const attempt$ = defer(() => {
-        emitted = false;
-        return source.pipe(
-          tap((value) => {
-            if (!emitted && isOutput(value)) emitted = true;
+    new Observable<T>((subscriber) => {
+      let retries = 0;
+      const attempt = () => {
+        let emitted = false;
+        subscriber.add(
+          source.subscribe({
+            next: (value) => {
+              if (!emitted && isOutput(value)) emitted = true;
+              subscriber.next(value);
+            },
+            error: (err) => {
+              const giveUp =
+                retries >= options.count ||
+                emitted ||
+                !isRetryable(err) ||
+                asksTooMuch(err, options);
+              if (giveUp) return subscriber.error(err);
+              retries += 1;
+              subscriber.add(scheduler.schedule(attempt, retryDelayMs(retries, err, options)));
+            },
+            complete: () => subscriber.complete(),
           }),
         );
-      });
-      return attempt$.pipe(
-        retry({
-          count: options.count,
-          delay: (err, n) =>
-            emitted || !isRetryable(err) || asksTooMuch(err, options)
-              ? throwError(() => err)
-              : timer(retryDelayMs(n, err, options), options.scheduler ?? asyncScheduler),
-        }),
-      );
+      };
+      attempt();
     });
 };

@@ -1,4 +1,5 @@
-import { concat, defer, ignoreElements, Observable, of } from 'rxjs';
+import { defer, ignoreElements, Observable } from 'rxjs';
+import { just$, followedBy$ } from './just';
 import { chatUiSession$ } from './dialects/chat-ui';
 import { h2oSession$ } from './dialects/h2o';
 import { H2oSession, resolveSession, SessionOptions } from './options';
@@ -25,5 +26,5 @@ const opening$ = (options: SessionOptions): Observable<H2oSession> =>
       session.dialect === 'h2o'
         ? h2oSession$(transport, origin, settingsBody)
         : chatUiSession$(transport, settingsBody);
-    return concat(opened$.pipe(ignoreElements()), of(session));
+    return followedBy$(opened$.pipe(ignoreElements()), just$(session));
   });

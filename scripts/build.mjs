@@ -54,11 +54,13 @@ await esbuild.build({
 });
 writeFileSync(join(dist, 'esm/package.json'), JSON.stringify({ type: 'module' }) + '\n');
 
-// 3. ESM for browsers: the page's fetch instead of cross-fetch + fetch-cookie + node:http.
+// 3. ESM for browsers: the page's fetch instead of cross-fetch + fetch-cookie + node:http, and
+// the TextDecoder alone instead of the UTF-8 decoder's Buffer path (a browser has no Buffer), and
+// no Secure-cookie check (a page's fetch never shows Set-Cookie).
 const browserFetch = {
   name: 'browser-default-fetch',
   setup(build) {
-    build.onResolve({ filter: /\/default-fetch$/ }, (args) => ({
+    build.onResolve({ filter: /\/(default-fetch|utf8-decoder|insecure-cookie)$/ }, (args) => ({
       path: resolve(args.resolveDir, `${args.path}.browser.ts`),
     }));
   },

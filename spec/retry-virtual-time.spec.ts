@@ -74,6 +74,54 @@ describe('h2oRetry in virtual time', () => {
     expect(subscription.closed).toBe(true);
   });
 
+  it('passes the last error on once count retries are spent', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const { source$ } = flaky(
+        5,
+        () => cold<string>('-#', undefined, unavailable(10)),
+        () => cold('(a|)'),
+      );
+      // attempts at 0, 11 and 22 fail; the third failure (at 23) is passed on.
+      expectObservable(source$.pipe(h2oRetry({ count: 2, baseMs: 1 }))).toBe(
+        '23ms #',
+        undefined,
+        unavailable(10),
+      );
+    });
+  });
+
+  it('does not retry once the attempt has emitted output', () => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const { source$ } = flaky(
+        5,
+        () => cold<string>('-a#', undefined, unavailable(10)),
+        () => cold('(b|)'),
+      );
+      expectObservable(source$.pipe(h2oRetry({ count: 3, baseMs: 1 }))).toBe(
+        '-a#',
+        undefined,
+        unavailable(10),
+      );
+    });
+  });
+
+  it('starts no further attempt once unsubscribed during a wait', () => {
+    const scheduler = testScheduler();
+    const { source$, attempts } = flaky(
+      1,
+      () => throwError(() => unavailable(250)),
+      () => of('answer'),
+    );
+    const seen: string[] = [];
+    const subscription = source$
+      .pipe(h2oRetry({ count: 1, baseMs: 1, scheduler }))
+      .subscribe((v) => seen.push(v));
+    subscription.unsubscribe();
+    scheduler.flush();
+    expect(attempts()).toBe(1);
+    expect(seen).toEqual([]);
+  });
+
   it('gives up at once when Retry-After asks for more than maxMs', () => {
     testScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const err = unavailable(60_000);

@@ -1,4 +1,5 @@
-import { defer, map, Observable, of, switchMap, tap } from 'rxjs';
+import { defer, map, Observable, switchMap } from 'rxjs';
+import { just$, whenEnded } from '../just';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
@@ -53,10 +54,10 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
             : (parent as { id: string }).id;
           return { inputs, id, is_retry: false };
         };
-        const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : of(plan());
+        const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
         return data$.pipe(
           switchMap((data) => stream$(data, generationId)),
-          tap({ error: () => (failed = { generationId, parent }) }),
+          whenEnded({ error: () => (failed = { generationId, parent }) }),
         );
       });
     },
@@ -66,7 +67,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
         const generationId = uuidV4();
         const answer$ =
           'id' in current
-            ? of(current.id)
+            ? just$(current.id)
             : stored$().pipe(map((c) => tipIn(c, current, t.rootId)));
         return answer$.pipe(
           switchMap((answerId) => {

@@ -1,4 +1,5 @@
-import { defer, Observable, tap } from 'rxjs';
+import { defer, Observable } from 'rxjs';
+import { whenEnded } from '../just';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { h2oStreamBody } from '../options/bodies';
@@ -36,7 +37,7 @@ export const h2oConversation = (t: TurnContext): ConversationDriver => {
         const isRetry = failed !== undefined;
         failed = undefined;
         last = { id, inputs };
-        return send$(inputs, id, isRetry).pipe(tap({ error: () => (failed = id) }));
+        return send$(inputs, id, isRetry).pipe(whenEnded({ error: () => (failed = id) }));
       });
     },
     regenerate$: () =>

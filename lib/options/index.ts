@@ -5,7 +5,13 @@ export {
   resolveHeaders,
   resolveSignal,
 } from './checks';
-export { defaultEndToken, resolveCompletion, resolveSession } from './resolve';
+export {
+  checkContent,
+  defaultEndToken,
+  promptInputs,
+  resolveCompletion,
+  resolveSession,
+} from './resolve';
 export type {
   CompletionOptions,
   Dialect,

@@ -52,25 +52,35 @@ const resolveModel = (model: string, dialect: Dialect): string => {
   return modelId(model);
 };
 
+/**
+ * The text of a message (`where` names it in the error): a string that, unless
+ * `allowControl`, carries none of H2O's control tokens. Throws `H2oInputError`.
+ */
+export const checkContent = (content: unknown, where: string, allowControl: boolean): void => {
+  check(typeof content === 'string', `${where} must be a string`);
+  const token = allowControl
+    ? undefined
+    : controlTokens.find((t) => (content as string).includes(t));
+  check(
+    token === undefined,
+    `${where} contains the control token ${token}; pass allowControlTokens: true to allow it`,
+  );
+};
+
 const resolveMessages = (messages: readonly Message[], allowControl: boolean): void => {
   check(Array.isArray(messages) && messages.length > 0, 'messages must be a non-empty array');
   messages.forEach((m, i) => {
     check(isRecord(m), `messages[${i}] must be an object`);
     check(roles.has(m.role), `messages[${i}].role must be system, user or assistant`);
-    check(typeof m.content === 'string', `messages[${i}].content must be a string`);
-    if (!allowControl) {
-      const token = controlTokens.find((t) => m.content.includes(t));
-      check(
-        token === undefined,
-        `messages[${i}].content contains the control token ${token}; pass allowControlTokens: true to allow it`,
-      );
-    }
+    checkContent(m.content, `messages[${i}].content`, allowControl);
   });
 };
 
-const resolveInputs = (messages: readonly Message[], options: CompletionOptions): string => {
-  const prompt = options.prompt ?? formatPrompt;
-  check(typeof prompt === 'function', 'prompt must be a function');
+/** What `prompt` makes of the messages: non-empty text. Throws `H2oInputError`. */
+export const promptInputs = (
+  prompt: (messages: readonly Message[]) => string,
+  messages: readonly Message[],
+): string => {
   let inputs: string;
   try {
     inputs = prompt(messages);
@@ -79,6 +89,12 @@ const resolveInputs = (messages: readonly Message[], options: CompletionOptions)
   }
   check(typeof inputs === 'string' && inputs.trim() !== '', 'the prompt must be non-empty text');
   return inputs;
+};
+
+const resolveInputs = (messages: readonly Message[], options: CompletionOptions): string => {
+  const prompt = options.prompt ?? formatPrompt;
+  check(typeof prompt === 'function', 'prompt must be a function');
+  return promptInputs(prompt, messages);
 };
 
 // Today's chat-ui takes no sampling parameters from the client: passing one is a mistake.

@@ -1,6 +1,7 @@
 import type { H2oStep } from '../errors';
 import { lineTooLong } from '../protocol-errors';
-import { createUtf8Decoder, utf8Length } from './utf8';
+import { utf8Length } from './utf8';
+import { createUtf8Decoder } from './utf8-decoder';
 
 /** Splits a byte stream into text lines; see {@link createLineDecoder}. */
 export interface LineDecoder {

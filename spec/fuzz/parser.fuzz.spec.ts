@@ -4,7 +4,7 @@ import type { PayloadReader } from '../../lib/stream/pump';
 import { pumpStream } from '../../lib/stream/pump';
 import { readChatUiUpdate } from '../../lib/stream/chat-ui';
 import { readTgiEvent } from '../../lib/stream/tgi';
-import { createUtf8Decoder } from '../../lib/stream/utf8';
+import { createUtf8Decoder } from '../../lib/stream/utf8-decoder';
 
 async function* chunksAt(bytes: Uint8Array, cuts: number[]) {
   let at = 0;

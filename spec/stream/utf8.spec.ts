@@ -1,7 +1,13 @@
-import { completeLength, createUtf8Decoder } from '../../lib/stream/utf8';
+import { completeLength } from '../../lib/stream/utf8';
+import { createUtf8Decoder } from '../../lib/stream/utf8-decoder';
+import { createUtf8Decoder as createBrowserDecoder } from '../../lib/stream/utf8-decoder.browser';
 
-const decodeAll = (bytes: Uint8Array, cuts: number[], bufferMinBytes?: number) => {
-  const decoder = createUtf8Decoder(bufferMinBytes);
+const decodeAll = (
+  bytes: Uint8Array,
+  cuts: number[],
+  bufferMinBytes?: number,
+  decoder = createUtf8Decoder(bufferMinBytes),
+) => {
   let text = '';
   let at = 0;
   for (const cut of [...cuts, bytes.length]) {
@@ -11,10 +17,10 @@ const decodeAll = (bytes: Uint8Array, cuts: number[], bufferMinBytes?: number) =
   return text + decoder.end();
 };
 
-describe('createUtf8Decoder', () => {
-  const text = 'aé€😀b\u{10348}z, données 日本語 🙂';
-  const bytes = new TextEncoder().encode(text);
+const text = 'aé€😀b\u{10348}z, données 日本語 🙂';
+const bytes = new TextEncoder().encode(text);
 
+describe('createUtf8Decoder', () => {
   it('decodes the same text whichever byte a chunk ends at', () => {
     for (let cut = 0; cut <= bytes.length; cut++) expect(decodeAll(bytes, [cut])).toBe(text);
   });
@@ -63,6 +69,33 @@ describe('createUtf8Decoder', () => {
       }
     } finally {
       globalThis.Buffer = saved;
+    }
+  });
+});
+
+// The browser build's decoder (swapped in by scripts/build.mjs): the same answers.
+describe('createUtf8Decoder, browser build', () => {
+  it('decodes the same text whichever byte a chunk ends at, one byte at a time too', () => {
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(decodeAll(bytes, [cut], undefined, createBrowserDecoder())).toBe(text);
+    }
+    const cuts = Array.from({ length: bytes.length }, (_, i) => i);
+    expect(decodeAll(bytes, cuts, undefined, createBrowserDecoder())).toBe(text);
+  });
+
+  it('replaces invalid bytes and an incomplete last character with U+FFFD, keeps a BOM', () => {
+    for (const bad of [
+      [0xff, 0x41],
+      [0xe2, 0x82],
+      [0x41, 0xf0, 0x9f, 0x98],
+      [0xef, 0xbb, 0xbf, 0x41],
+    ]) {
+      const input = new Uint8Array(bad);
+      for (let cut = 0; cut <= input.length; cut++) {
+        expect(decodeAll(input, [cut], undefined, createBrowserDecoder())).toBe(
+          decodeAll(input, [cut]),
+        );
+      }
     }
   });
 });
