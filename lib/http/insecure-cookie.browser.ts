@@ -7,6 +7,6 @@ import type { H2oProtocolError, H2oStep } from '../errors';
  */
 export const insecureCookieError = (
   _step: H2oStep,
-  _url: string,
+  _transport: { readonly baseUrl: string },
   _setCookie: string | null,
 ): H2oProtocolError | undefined => undefined;
