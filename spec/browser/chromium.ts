@@ -67,14 +67,27 @@ export const waitFor = async (check: () => boolean, what: string, timeoutMs = 10
 
 /**
  * Records the text of `#answer` after every DOM change, so a test can see the tokens arrive one
- * by one; returns a reader of what was recorded.
+ * by one; returns a reader of what was recorded. The text is rebuilt record by record: the
+ * observer's callback may come once for two changes made in one task (two tokens read from one
+ * network chunk), and each change must still be seen.
  */
 export const recordAnswer = async (page: Chromium['page']): Promise<() => Promise<string[]>> => {
   await page.evaluate(() => {
     const answer = document.getElementById('answer')!;
     const seen: string[] = [];
     (window as unknown as { seen: string[] }).seen = seen;
-    new MutationObserver(() => seen.push(answer.textContent ?? '')).observe(answer, {
+    let text = answer.textContent ?? '';
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.type === 'characterData' || record.removedNodes.length > 0) {
+          // Text edited in place, or cleared: read it whole (the records after it add to it).
+          text = record.type === 'characterData' ? (answer.textContent ?? '') : '';
+        }
+        for (const node of Array.from(record.addedNodes)) text += node.textContent ?? '';
+        seen.push(text);
+      }
+    });
+    observer.observe(answer, {
       childList: true,
       characterData: true,
       subtree: true,
