@@ -1,20 +1,7 @@
 import { completion$, H2oHttpError, H2oProtocolError, isRetryable, withCookieJar } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/testing';
 import { collect, cookieOf, hello, viaLoopback } from '../helpers';
-import {
-  h2oRoutes,
-  Route,
-  RouteServer,
-  startRouteServer,
-  streamPath,
-  tgiEvent,
-} from '../support/route-server';
-
-const answer: Route = (req, res) => {
-  if (req.path !== streamPath) return void res.writeHead(200).end();
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  res.end(tgiEvent('Hi') + tgiEvent('<|endoftext|>', true, 'Hi'));
-};
+import { answerHi, h2oRoutes, RouteServer, startRouteServer } from '../support/route-server';
 
 describe('the insecure-cookie check', () => {
   let server: RouteServer | undefined;
@@ -29,7 +16,7 @@ describe('the insecure-cookie check', () => {
   it('ignores a Secure cookie that is not the session cookie (a load balancer)', async () => {
     server = await startRouteServer((req, res) => {
       res.setHeader('set-cookie', ['lb=a1; Path=/; Secure', 'hf-chat=s; Path=/; HttpOnly']);
-      return h2oRoutes(answer)(req, res);
+      return h2oRoutes(answerHi)(req, res);
     });
     const fetch = viaLoopback('chat.example');
     const baseUrl = `http://chat.example:${new URL(server.url).port}`;
@@ -53,7 +40,7 @@ describe('the insecure-cookie check', () => {
   it('still refuses a Secure session cookie over plain http', async () => {
     server = await startRouteServer((req, res) => {
       res.setHeader('set-cookie', ['lb=a1; Path=/', 'hf-chat=s; Path=/; HttpOnly; Secure']);
-      return h2oRoutes(answer)(req, res);
+      return h2oRoutes(answerHi)(req, res);
     });
     const baseUrl = `http://chat.example:${new URL(server.url).port}`;
     const { error } = await collect(completion$('falcon-40b', hello, { ...remote, baseUrl }));

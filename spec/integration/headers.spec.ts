@@ -2,19 +2,12 @@ import { lastValueFrom } from 'rxjs';
 import { completion$, openSession } from '../../lib';
 import { collect, hello } from '../helpers';
 import {
+  answerHi,
   h2oRoutes,
-  Route,
   RouteServer,
   startRouteServer,
   streamPath,
-  tgiEvent,
 } from '../support/route-server';
-
-const answer: Route = (req, res) => {
-  if (req.path !== streamPath) return void res.writeHead(200).end();
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  res.end(tgiEvent('Hi') + tgiEvent('<|endoftext|>', true, 'Hi'));
-};
 
 describe('user headers', () => {
   let server: RouteServer | undefined;
@@ -24,7 +17,7 @@ describe('user headers', () => {
   });
 
   it('that differ from the protocol headers only in case do not override them', async () => {
-    server = await startRouteServer(h2oRoutes(answer));
+    server = await startRouteServer(h2oRoutes(answerHi));
     const headers = { 'Content-Type': 'text/plain', ACCEPT: 'text/html', 'X-Extra': 'kept' };
     const { values } = await collect(
       completion$('falcon-40b', hello, { baseUrl: server.url, headers }),
@@ -37,7 +30,7 @@ describe('user headers', () => {
   });
 
   it("openSession's headers go with the completions that use the session", async () => {
-    server = await startRouteServer(h2oRoutes(answer));
+    server = await startRouteServer(h2oRoutes(answerHi));
     const session = await lastValueFrom(
       openSession({ baseUrl: server.url, headers: { 'x-team': 'blue' } }),
     );

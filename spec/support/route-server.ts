@@ -94,3 +94,10 @@ export const h2oRoutes =
 
 /** The stream path of the conversation {@link h2oRoutes} creates. */
 export const streamPath = `/conversation/${conversationId}`;
+
+/** The stream step's answer "Hi", ended by the end token; every other request a plain 200. */
+export const answerHi: Route = (req, res) => {
+  if (req.path !== streamPath) return void res.writeHead(200).end();
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  res.end(tgiEvent('Hi') + tgiEvent('<|endoftext|>', true, 'Hi'));
+};
