@@ -146,9 +146,9 @@ const face = (
 
 /**
  * Opens a conversation on the server and lets it keep the history: each `ask$` sends only the
- * new user message (one request in dialect h2o; in dialect chat-ui one, plus at most one read
- * to learn the previous answer's id), and the server builds the model's prompt from the whole
- * history with the model's own turn template. Cold: each subscription runs the session and
+ * new user message (one request in dialect h2o; in dialect chat-ui one, with a read beside the
+ * answer that learns its id for the next turn), and the server builds the model's prompt from
+ * the whole history with the model's own turn template. Cold: each subscription runs the session and
  * settings steps (dialect h2o, skipped with `options.session`) and `POST /conversation`, emits
  * one {@link H2oConversation}, then completes. Turns run one at a time; a cancelled turn stops
  * the server (its partial answer stays, and the next turn follows it); a failed turn leaves the

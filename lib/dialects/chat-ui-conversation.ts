@@ -3,7 +3,7 @@ import { just$, whenEnded } from '../just';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
-import { Tip, tipIn } from '../steps/answer-id';
+import { readAlong, Tip, tipIn } from '../steps/answer-id';
 import { chatUiStream$ } from '../steps/chat-ui-stream';
 import { chatUiAnswerId, chatUiBranch, chatUiStored$ } from '../steps/history';
 import type { ConversationDriver, TurnContext } from '../steps/turn';
@@ -14,16 +14,30 @@ type Stored = Record<string, unknown>;
 /**
  * Dialect chat-ui (today's chat-ui): a turn names its parent (the root, then the previous
  * answer), whose id the stream does not carry: it is read from the stored conversation (the
- * answer holding the `generationId` this client sent) when the next turn needs it, so a
- * follow-up costs the stream request plus at most one read, and none when the id is known
- * (after `messages$`). Regenerate is `is_retry` on the answer (a sibling is kept). A failed turn
+ * answer holding the `generationId` this client sent) while the answer streams, so a follow-up
+ * costs one request on its way to the first token. A turn whose read did not finish (it was
+ * cancelled early, the read failed) reads before its stream instead; none is needed after
+ * `messages$`. Regenerate is `is_retry` on the answer (a sibling is kept). A failed turn
  * retried: if the server stored its answer (and so its user message), that answer is
  * regenerated instead of the user message being sent again.
  */
 export const chatUiConversation = (t: TurnContext): ConversationDriver => {
   let tip: Tip = { id: t.rootId };
+  // What follows a turn waits for its read rather than reading again.
+  const along = readAlong();
 
   const stored$ = () => chatUiStored$(t.transport, t.conversationId);
+
+  // The answer's id, learnt while it streams; a later turn's own read may have got it first.
+  const learn$ = (generationId: string) =>
+    stored$().pipe(
+      map((conversation) => {
+        const id = chatUiAnswerId(conversation, generationId);
+        if (id !== undefined && 'generationId' in tip && tip.generationId === generationId) {
+          tip = { id };
+        }
+      }),
+    );
 
   const stream$ = (data: Stored, generationId: string): Observable<CompletionEvent> =>
     chatUiStream$(t.transport, {
@@ -35,60 +49,67 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
       maxLineBytes: t.maxLineBytes,
       endToken: t.endToken,
       resume: t.resume,
-    });
+    }).pipe(along.beside(learn$(generationId)));
 
   return {
     turn$: (inputs) => {
       let failed: { generationId: string; parent: Tip } | undefined;
-      return defer(() => {
-        const prior = failed;
-        failed = undefined;
-        const parent = prior?.parent ?? tip;
-        const generationId = uuidV4();
-        tip = { generationId, previous: parent };
-        const plan = (conversation?: Stored): Stored => {
-          const stored = prior && conversation && chatUiAnswerId(conversation, prior.generationId);
-          if (stored) return { id: stored, is_retry: true };
-          const id = conversation
-            ? tipIn(conversation, parent, t.rootId)
-            : (parent as { id: string }).id;
-          return { inputs, id, is_retry: false };
-        };
-        const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
-        return data$.pipe(
-          switchMap((data) => stream$(data, generationId)),
-          whenEnded({ error: () => (failed = { generationId, parent }) }),
-        );
-      });
+      return along.after(
+        defer(() => {
+          const prior = failed;
+          failed = undefined;
+          const parent = prior?.parent ?? tip;
+          const generationId = uuidV4();
+          tip = { generationId, previous: parent };
+          const plan = (conversation?: Stored): Stored => {
+            const stored =
+              prior && conversation && chatUiAnswerId(conversation, prior.generationId);
+            if (stored) return { id: stored, is_retry: true };
+            const id = conversation
+              ? tipIn(conversation, parent, t.rootId)
+              : (parent as { id: string }).id;
+            return { inputs, id, is_retry: false };
+          };
+          const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
+          return data$.pipe(
+            switchMap((data) => stream$(data, generationId)),
+            whenEnded({ error: () => (failed = { generationId, parent }) }),
+          );
+        }),
+      );
     },
     regenerate$: () =>
-      defer(() => {
-        const current = tip;
-        const generationId = uuidV4();
-        const answer$ =
-          'id' in current
-            ? just$(current.id)
-            : stored$().pipe(map((c) => tipIn(c, current, t.rootId)));
-        return answer$.pipe(
-          switchMap((answerId) => {
-            if (answerId === t.rootId) {
-              throw new H2oInputError('nothing to regenerate: the conversation has no answer');
-            }
-            tip = { generationId, previous: { id: answerId } };
-            return stream$({ id: answerId, is_retry: true }, generationId);
-          }),
-        );
-      }),
-    messages$: () =>
-      stored$().pipe(
-        map((conversation) => {
-          // Learnt for free: the next turn needs no read of its own.
-          if (!('id' in tip)) {
-            const id = chatUiAnswerId(conversation, tip.generationId);
-            if (id !== undefined) tip = { id };
-          }
-          return chatUiBranch(conversation);
+      along.after(
+        defer(() => {
+          const current = tip;
+          const generationId = uuidV4();
+          const answer$ =
+            'id' in current
+              ? just$(current.id)
+              : stored$().pipe(map((c) => tipIn(c, current, t.rootId)));
+          return answer$.pipe(
+            switchMap((answerId) => {
+              if (answerId === t.rootId) {
+                throw new H2oInputError('nothing to regenerate: the conversation has no answer');
+              }
+              tip = { generationId, previous: { id: answerId } };
+              return stream$({ id: answerId, is_retry: true }, generationId);
+            }),
+          );
         }),
+      ),
+    messages$: () =>
+      along.after(
+        stored$().pipe(
+          map((conversation) => {
+            // Learnt for free: the next turn needs no read of its own.
+            if (!('id' in tip)) {
+              const id = chatUiAnswerId(conversation, tip.generationId);
+              if (id !== undefined) tip = { id };
+            }
+            return chatUiBranch(conversation);
+          }),
+        ),
       ),
   };
 };

@@ -1,8 +1,8 @@
-import { concatMap, from, lastValueFrom, take, toArray } from 'rxjs';
+import { concatMap, filter, firstValueFrom, from, lastValueFrom, take, toArray } from 'rxjs';
 import { H2oHttpError, H2oInputError, h2oRetry, openConversation } from '../../lib';
 import type { CompletionEvent, H2oConversation } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/testing';
-import { collect, until } from '../helpers';
+import { collect, quiet, until } from '../helpers';
 import { chatUiData, doneText, opened, since, streams, turn } from './support';
 
 let emu: Emulator;
@@ -41,13 +41,15 @@ describe('openConversation (dialect chat-ui)', () => {
     expect(doneText(await turn(chat.ask$('one')))).toBe('answer 1 to one');
     expect(doneText(await turn(chat.ask$('two')))).toBe('answer 2 to two');
     expect(doneText(await turn(chat.ask$('three')))).toBe('answer 3 to three');
-    // Turn 1: the stream alone; each follow-up: one read to learn the answer's id, the stream.
+    // Each turn: the stream, and beside it one read that learns the answer's id for the next.
+    await until(() => since(emu, start).length === 6);
     expect(since(emu, start)).toEqual([
       'POST /conversation/:id',
       'GET /api/v2/conversations/:id',
       'POST /conversation/:id',
       'GET /api/v2/conversations/:id',
       'POST /conversation/:id',
+      'GET /api/v2/conversations/:id',
     ]);
     const data = streams(emu).map(chatUiData);
     expect(data.map((d) => d.inputs)).toEqual(['one', 'two', 'three']);
@@ -73,13 +75,52 @@ describe('openConversation (dialect chat-ui)', () => {
     ]);
   });
 
-  it('after messages$ the next turn knows its parent: no extra read', async () => {
+  it("a follow-up's only request before its first token is the stream", async () => {
+    const chat = await open();
+    await turn(chat.ask$('one'));
+    // The read beside turn 1 has been answered: the user is typing the next message.
+    const isRead = (r: { method: string; path: string }) =>
+      r.method === 'GET' && r.path.startsWith('/api/v2/conversations/');
+    await until(() => emu.requests.some((r) => isRead(r) && r.finished));
+    const start = emu.requests.length;
+    const first = await firstValueFrom(chat.ask$('two').pipe(filter((e) => e.type === 'token')));
+    expect(first).toMatchObject({ type: 'token' });
+    expect(since(emu, start)[0]).toBe('POST /conversation/:id');
+    // Its own read (beside it) may have started after that first token, not before.
+    expect(emu.requests.slice(start).filter(isRead).length).toBeLessThanOrEqual(1);
+    await quiet(emu);
+    const history = await lastValueFrom(chat.messages$());
+    expect(chatUiData(streams(emu)[1]).id).toBe(history[1].id);
+  });
+
+  it('after messages$ the next turn knows its parent: the stream goes first', async () => {
     const chat = await open();
     await turn(chat.ask$('one'));
     const history = await lastValueFrom(chat.messages$());
     const start = emu.requests.length;
     await turn(chat.ask$('two'));
-    expect(since(emu, start)).toEqual(['POST /conversation/:id']);
+    await until(() => since(emu, start).length === 2);
+    expect(since(emu, start)).toEqual(['POST /conversation/:id', 'GET /api/v2/conversations/:id']);
+    expect(chatUiData(streams(emu)[1]).id).toBe(history[1].id);
+  });
+
+  it('a turn asked while the last one is still being read waits for that read, not a new one', async () => {
+    await emu.close();
+    // Every request answered 30 ms late: the read beside turn 1 is still out when it ends.
+    emu = await startEmulator({ dialect: 'chat-ui', latencyMs: 30, reply: () => 'hi' });
+    const chat = await open();
+    const start = emu.requests.length;
+    await turn(chat.ask$('one'));
+    await turn(chat.ask$('two'));
+    await until(() => since(emu, start).length === 4);
+    expect(since(emu, start)).toEqual([
+      'POST /conversation/:id',
+      'GET /api/v2/conversations/:id',
+      'POST /conversation/:id',
+      'GET /api/v2/conversations/:id',
+    ]);
+    // No read of its own, and yet it named turn 1's answer: it waited for the read beside it.
+    const history = await lastValueFrom(chat.messages$());
     expect(chatUiData(streams(emu)[1]).id).toBe(history[1].id);
   });
 
@@ -139,7 +180,10 @@ describe('openConversation (dialect chat-ui)', () => {
       ),
     );
     expect(values).toHaveLength(3);
+    // The stop is answered at once, but the answer is cut only at the generation's next token:
+    // settled() waits for that end (and the stop), so the read below sees the cut answer.
     await until(() => emu.requests.some((r) => r.step === 'stop'));
+    await emu.settled();
     await turn(chat.ask$('next'));
     const history = await lastValueFrom(chat.messages$());
     expect(history.map((m) => m.content)).toEqual(['long', 'a b', 'next', 'short']);
