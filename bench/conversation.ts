@@ -97,6 +97,11 @@ export const conversation = async () => {
         (await rawCompletion(h2oUrl, rawInputs(TOKENS), 'parse')).firstMs,
       'follow-up h2o': () => firstTokenMs(chats.h2o.ask$(askFor(TOKENS))),
       'follow-up chat-ui': () => firstTokenMs(chats['chat-ui'].ask$(askFor(TOKENS))),
+      // Asked the moment the turn before ended: the read beside that turn is still out.
+      'follow-up chat-ui, at once': async () => {
+        await firstTokenMs(chats['chat-ui'].ask$(askFor(TOKENS)));
+        return firstTokenMs(chats['chat-ui'].ask$(askFor(TOKENS)));
+      },
     };
     const names = Object.keys(runs) as (keyof typeof runs)[];
     const ttft: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -142,6 +147,10 @@ export const conversation = async () => {
       ratios: {
         followUpH2oVsRawCold: ratio(m('follow-up h2o'), m('raw cold (4 requests)')),
         followUpChatUiVsRawCold: ratio(m('follow-up chat-ui'), m('raw cold (4 requests)')),
+        followUpChatUiAtOnceVsRawCold: ratio(
+          m('follow-up chat-ui, at once'),
+          m('raw cold (4 requests)'),
+        ),
         resumeGapMs: gaps.length > 0 ? Math.round(gap * 10) / 10 : null,
         // One round trip: the added latency and the loopback, measured as a quarter of raw cold.
         resumeWithinRoundTripPlus5:

@@ -14,15 +14,13 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Check } from './stats';
 
-/** The budget of issue 11, in kB (1 kB = 1,000 bytes, as size-limit counts). */
+/**
+ * The budget of issue 11, in kB (1 kB = 1,000 bytes, as size-limit counts); CI refuses more.
+ * rxjs's `defer`, `switchMap` and `catchError` would bring `innerFrom` and tslib's async-iterator
+ * helpers (~1 kB gzip): lib/just.ts has our own, and a change that brings them back shows here.
+ */
 export const BUDGET_KB = 16;
 
-/**
- * What CI refuses: a growth past this ceiling. The bundle is 16.18 kB today, over the budget by
- * rxjs's `innerFrom` + tslib helpers (~1 kB gzip) that `defer`, `switchMap` and `catchError`
- * pull in — code every Rx app ships anyway; the bench reports the budget as missed until then.
- */
-export const CEILING_KB = 16.5;
 
 const root = path.join(__dirname, '..');
 
@@ -92,15 +90,10 @@ export const bundleSize = async () => {
 if (require.main === module) {
   void bundleSize().then(({ checks: [check] }) => {
     const kB = check.value as number;
-    const verdict =
-      kB <= BUDGET_KB
-        ? 'within budget'
-        : kB <= CEILING_KB
-          ? 'MISSES the budget'
-          : 'OVER THE CEILING';
+    const verdict = kB <= BUDGET_KB ? 'within budget' : 'OVER THE BUDGET';
     console.log(
-      `browser bundle: ${kB.toFixed(2)} kB minified + gzip with es2015 rxjs (budget ${BUDGET_KB} kB, CI ceiling ${CEILING_KB} kB): ${verdict}; ${check.note}`,
+      `browser bundle: ${kB.toFixed(2)} kB minified + gzip with es2015 rxjs (budget ${BUDGET_KB} kB, checked in CI): ${verdict}; ${check.note}`,
     );
-    process.exit(kB <= CEILING_KB ? 0 : 1);
+    process.exit(kB <= BUDGET_KB ? 0 : 1);
   });
 }

@@ -1,4 +1,5 @@
-import { catchError, defer, filter, Observable, throwError } from 'rxjs';
+import { filter, Observable } from 'rxjs';
+import { lazy$, mapError } from './just';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
 import type { CompletionEvent } from './events';
@@ -15,13 +16,13 @@ const pipeline$ = (
   messages: readonly Message[],
   options: CompletionOptions | undefined,
 ): Observable<CompletionEvent> =>
-  defer(() => {
+  lazy$(() => {
     const c = resolveCompletion(model, messages, options);
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
     // `deleteAfter` is the stream step's, once the answer is whole: it holds nothing back.
     return dialect$(c).pipe(
       untilAnswered(c.endToken),
-      catchError((err: unknown) => throwError(() => explainHttpError(c.dialect, err))),
+      mapError((err: unknown) => explainHttpError(c.dialect, err)),
     );
   });
 

@@ -1,5 +1,5 @@
-import { EMPTY, defer, filter, ignoreElements, map, Observable, switchMap } from 'rxjs';
-import { just$, followedBy$, whenEnded } from './just';
+import { EMPTY, filter, ignoreElements, map, Observable } from 'rxjs';
+import { just$, followedBy$, whenEnded, lazy$, switchTo } from './just';
 import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
@@ -106,7 +106,7 @@ const face = (
     make: () => Observable<CompletionEvent>,
     streamed: boolean,
   ): Observable<CompletionEvent> =>
-    defer(() => {
+    lazy$(() => {
       if (busy) {
         throw new H2oInputError(
           'a turn of this conversation is still running: queue turns with concatMap',
@@ -128,7 +128,7 @@ const face = (
     ask$: (content, askOptions) => {
       // Checked at subscription, so that a bad argument arrives as an error, not a throw.
       let turn$: Observable<CompletionEvent> | undefined;
-      return defer(() => {
+      return lazy$(() => {
         const streamed = isStreamed(askOptions);
         // One driver turn for every subscription to this ask$: a resubscription is its retry.
         turn$ ??= driver.turn$(turnInputs(content, options));
@@ -157,7 +157,7 @@ const face = (
  * @example
  * openConversation('falcon-40b', { baseUrl })
  *   .pipe(
- *     switchMap((chat) =>
+ *     switchTo((chat) =>
  *       concat(chat.ask$('What is the capital of France?'), chat.ask$('And of Germany?')),
  *     ),
  *     h2oText(),
@@ -168,7 +168,7 @@ export const openConversation = (
   model: string,
   options?: ConversationOptions,
 ): Observable<H2oConversation> =>
-  defer(() => {
+  lazy$(() => {
     const given = checkOptions(options);
     // A completion's checks and defaults; its own message and prompt are not used.
     const c = resolveCompletion(model, [{ role: 'user', content: 'x' }], {
@@ -180,7 +180,7 @@ export const openConversation = (
         ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
         : EMPTY;
     const made$ = conversation$(c.transport, c.model).pipe(
-      switchMap(({ value: { id, json } }) => {
+      switchTo(({ value: { id, json } }) => {
         const context = (rootId: string) => ({
           transport: c.transport,
           conversationId: id,

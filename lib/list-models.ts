@@ -1,4 +1,5 @@
-import { defer, Observable } from 'rxjs';
+import { Observable } from 'rxjs';
+import { lazy$ } from './just';
 import { readJsonArray } from './http/json';
 import { exchange$ } from './http/request';
 import { FetchLike, resolveTransport } from './http/transport';
@@ -46,7 +47,7 @@ export const listModels$ = (options: ListModelsOptions = {}): Observable<ModelIn
   listing$(options).pipe(takeUntilAborted(options?.signal));
 
 const listing$ = (options: ListModelsOptions): Observable<ModelInfo[]> =>
-  defer(() => {
+  lazy$(() => {
     const { baseUrl } = resolveBaseUrl(options.baseUrl);
     resolveSignal(options.signal);
     const headers = resolveHeaders(options.headers);

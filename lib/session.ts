@@ -1,5 +1,5 @@
-import { defer, ignoreElements, Observable } from 'rxjs';
-import { just$, followedBy$ } from './just';
+import { ignoreElements, Observable } from 'rxjs';
+import { just$, followedBy$, lazy$ } from './just';
 import { chatUiSession$ } from './dialects/chat-ui';
 import { h2oSession$ } from './dialects/h2o';
 import { H2oSession, resolveSession, SessionOptions } from './options';
@@ -20,7 +20,7 @@ export const openSession = (options: SessionOptions = {}): Observable<H2oSession
   opening$(options).pipe(takeUntilAborted(options?.signal));
 
 const opening$ = (options: SessionOptions): Observable<H2oSession> =>
-  defer(() => {
+  lazy$(() => {
     const { session, origin, transport, settingsBody } = resolveSession(options);
     const opened$ =
       session.dialect === 'h2o'

@@ -1,5 +1,5 @@
-import { defer, map, Observable, switchMap } from 'rxjs';
-import { just$, whenEnded } from '../just';
+import { map, Observable } from 'rxjs';
+import { just$, whenEnded, lazy$, switchTo } from '../just';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
@@ -55,7 +55,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
     turn$: (inputs) => {
       let failed: { generationId: string; parent: Tip } | undefined;
       return along.after(
-        defer(() => {
+        lazy$(() => {
           const prior = failed;
           failed = undefined;
           const parent = prior?.parent ?? tip;
@@ -72,7 +72,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
           };
           const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
           return data$.pipe(
-            switchMap((data) => stream$(data, generationId)),
+            switchTo((data) => stream$(data, generationId)),
             whenEnded({ error: () => (failed = { generationId, parent }) }),
           );
         }),
@@ -80,7 +80,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
     },
     regenerate$: () =>
       along.after(
-        defer(() => {
+        lazy$(() => {
           const current = tip;
           const generationId = uuidV4();
           const answer$ =
@@ -88,7 +88,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
               ? just$(current.id)
               : stored$().pipe(map((c) => tipIn(c, current, t.rootId)));
           return answer$.pipe(
-            switchMap((answerId) => {
+            switchTo((answerId) => {
               if (answerId === t.rootId) {
                 throw new H2oInputError('nothing to regenerate: the conversation has no answer');
               }

@@ -1,5 +1,5 @@
-import { defer, Observable } from 'rxjs';
-import { whenEnded } from '../just';
+import { Observable } from 'rxjs';
+import { whenEnded, lazy$ } from '../just';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { h2oStreamBody } from '../options/bodies';
@@ -32,7 +32,7 @@ export const h2oConversation = (t: TurnContext): ConversationDriver => {
   return {
     turn$: (inputs) => {
       let failed: string | undefined;
-      return defer(() => {
+      return lazy$(() => {
         const id = failed ?? uuidV4();
         const isRetry = failed !== undefined;
         failed = undefined;
@@ -41,7 +41,7 @@ export const h2oConversation = (t: TurnContext): ConversationDriver => {
       });
     },
     regenerate$: () =>
-      defer(() => {
+      lazy$(() => {
         if (!last) throw new H2oInputError('nothing to regenerate: the conversation has no turn');
         return send$(last.inputs, last.id, true);
       }),
