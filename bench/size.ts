@@ -21,7 +21,6 @@ import type { Check } from './stats';
  */
 export const BUDGET_KB = 16;
 
-
 const root = path.join(__dirname, '..');
 
 // The browser build's swaps (scripts/build.mjs): each file's .browser.ts twin.
