@@ -84,8 +84,13 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
     'content-type': 'application/jsonl',
     ...(g.session.cookie === undefined ? {} : { 'set-cookie': g.session.cookie }),
   });
+  // A client that stops reading leaves writes pending (each holding a listener on the
+  // response): one keep-alive waits at a time, and the others are skipped until it is out.
+  let keepAliveOut = false;
   const keepAlive = setInterval(() => {
-    if (!x.isGone()) void x.write(KEEP_ALIVE);
+    if (x.isGone() || keepAliveOut) return;
+    keepAliveOut = true;
+    void x.write(KEEP_ALIVE).then(() => (keepAliveOut = false));
   }, KEEP_ALIVE_MS);
   keepAlive.unref();
   const quiet = () => clearInterval(keepAlive);
