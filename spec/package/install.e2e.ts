@@ -111,6 +111,62 @@ import { lastValueFrom, toArray } from 'rxjs';`),
   expect(node('where.mjs')).toMatch(/dist\/esm\/index\.js/);
 });
 
+test('a conversation from the packed package: both dialects, h2oText, resume, delete$', () => {
+  write(
+    join(app, 'chat.mjs'),
+    `import { concat, firstValueFrom, lastValueFrom, switchMap, toArray } from 'rxjs';
+import { completionEvents$, h2oText, openConversation } from 'h2o-rx';
+import { startEmulator } from 'h2o-rx/testing';
+const out = {};
+for (const [dialect, model] of [['h2o', 'falcon-40b'], ['chat-ui', 'llama3']]) {
+  const emu = await startEmulator({ dialect, reply: (p) => 'You said ' + p.split('<|prompt|>').pop().split('<|endoftext|>')[0] });
+  try {
+    const chat = await firstValueFrom(openConversation(model, { baseUrl: emu.url, dialect }));
+    const texts = await lastValueFrom(
+      concat(chat.ask$('one').pipe(h2oText()), chat.ask$('two').pipe(h2oText())).pipe(toArray()),
+    );
+    const history = await lastValueFrom(chat.messages$());
+    await lastValueFrom(chat.delete$());
+    out[dialect] = { last: texts.at(-1), history: history.map((m) => m.role + ':' + m.content) };
+  } finally {
+    await emu.close();
+  }
+}
+// Dialect chat-ui: the connection drops after 2 tokens; the answer goes on from the server.
+const emu = await startEmulator({ dialect: 'chat-ui', reply: () => 'a b c d e f' });
+try {
+  emu.inject({ step: 'stream', kind: 'drop', afterTokens: 2 });
+  const events = await lastValueFrom(
+    completionEvents$('llama3', [{ role: 'user', content: 'go' }], { baseUrl: emu.url, dialect: 'chat-ui' }).pipe(toArray()),
+  );
+  out.resume = {
+    steps: events.filter((e) => e.type === 'step').map((e) => e.step),
+    tokens: events.filter((e) => e.type === 'token').map((e) => e.text).join(''),
+    done: events.at(-1).text,
+  };
+} finally {
+  await emu.close();
+}
+console.log(JSON.stringify(out));
+`,
+  );
+  const out = JSON.parse(node('chat.mjs'));
+  for (const dialect of ['h2o', 'chat-ui']) {
+    expect(out[dialect].last).toBe('You said two');
+    expect(out[dialect].history).toEqual([
+      'user:one',
+      'assistant:You said one',
+      'user:two',
+      'assistant:You said two',
+    ]);
+  }
+  expect(out.resume).toEqual({
+    steps: ['conversation', 'stream', 'resume'],
+    tokens: 'a b c d e f',
+    done: 'a b c d e f',
+  });
+});
+
 test('errors from one build are recognised by the other (dual-package hazard)', () => {
   write(
     join(app, 'hazard.mjs'),
