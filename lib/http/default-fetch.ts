@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FetchLike } from './fetch-like';
 import { cachingCookieJar } from './cookie-jar';
+import { releasesSignal } from './controllers';
 import { evictIdleSockets } from './keep-alive';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
@@ -36,8 +37,11 @@ export const withCookieJar = (fetch?: FetchLike): FetchLike => {
     return (input, init) => withCookies(input, init) as unknown as Promise<Response>;
   }
   const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch, newJar());
-  return (input, init) =>
-    withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
+  // cross-fetch in Node is node-fetch v2, which lets go of a signal at the response's end.
+  return releasesSignal(
+    (input, init) =>
+      withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>,
+  );
 };
 
 /**

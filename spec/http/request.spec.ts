@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Subscription } from 'rxjs';
 import { H2oHttpError } from '../../lib';
 import { createDefaultFetch } from '../../lib/http/default-fetch';
+import { releasesSignal } from '../../lib/http/controllers';
 import { exchange$, ExchangeSpec, lingerMs } from '../../lib/http/request';
-import { resolveTransport } from '../../lib/http/transport';
+import { FetchLike, resolveTransport } from '../../lib/http/transport';
 import { until } from '../helpers';
 
 // One response on loopback, scripted by the test, and how its connection ended.
@@ -141,5 +142,126 @@ describe('exchange$ on loopback', () => {
     await until(() => errors.length === 1, 3000, 'the error');
     expect(errors[0]).toBeInstanceOf(H2oHttpError);
     expect((errors[0] as H2oHttpError).status).toBe(503);
+  });
+
+  it('a request after one whose body ended takes its unaborted controller: it still aborts', async () => {
+    // The default fetch, watched: which signal each request was given.
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const fetch = createDefaultFetch();
+    const watched: FetchLike = releasesSignal((input, init) => {
+      signals.push(init?.signal);
+      return fetch(input, init);
+    });
+    const shared = resolveTransport(url, {}, watched);
+    const done: unknown[] = [];
+    exchange$(shared, streaming().spec).subscribe({ complete: () => done.push('first') });
+    (await arrived).res.end('whole');
+    await until(() => done.length === 1, 3000, 'the first exchange');
+    expectRequest();
+    const second = exchange$(shared, streaming().spec).subscribe();
+    const held = await arrived;
+    expect(signals[1]).toBe(signals[0]);
+    // Still pending (no headers yet): leaving aborts it with the controller taken again.
+    second.unsubscribe();
+    expect(await held.closed).toEqual({ early: true });
+    expect(signals[1]?.aborted).toBe(true);
+    // An aborted controller is never given back: the next request gets a fresh one.
+    expectRequest();
+    exchange$(shared, streaming().spec).subscribe();
+    (await arrived).res.end();
+    expect(signals[2]).not.toBe(signals[1]);
+    expect(signals[2]?.aborted).toBe(false);
+  });
+
+  it('a fetch not known to let go of its signals gets a fresh controller per request', async () => {
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const fetch = createDefaultFetch();
+    const own = resolveTransport(url, {}, (input, init) => {
+      signals.push(init?.signal);
+      return fetch(input, init);
+    });
+    const done: unknown[] = [];
+    exchange$(own, streaming().spec).subscribe({ complete: () => done.push('first') });
+    (await arrived).res.end('whole');
+    await until(() => done.length === 1, 3000, 'the first exchange');
+    expectRequest();
+    exchange$(own, streaming().spec).subscribe();
+    (await arrived).res.end();
+    expect(signals[1]).not.toBe(signals[0]);
+  });
+
+  it('leaving a lingering body that has all arrived lets it be read to its end, unaborted', async () => {
+    const read: string[] = [];
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const spec: ExchangeSpec<string> = {
+      step: 'stream',
+      path: '/s',
+      init: { method: 'GET' },
+      linger: () => true,
+      consume: async ({ body }, out) => {
+        // Nothing read until the whole body is in: then the subscriber leaves.
+        await until(() => body.arrived(), 3000, 'the whole body');
+        out.next('arrived');
+        for await (const chunk of body.chunks) read.push(text(chunk));
+        finish();
+      },
+    };
+    let sub: Subscription | undefined = undefined;
+    let signal: AbortSignal | null | undefined;
+    const fetch = createDefaultFetch();
+    const watched = resolveTransport(url, {}, (input, init) => {
+      signal = init?.signal;
+      return fetch(input, init);
+    });
+    sub = exchange$(watched, spec).subscribe(() => sub?.unsubscribe());
+    const held = await arrived;
+    held.res.writeHead(200, { 'content-type': 'text/plain' });
+    held.res.end('ab');
+    await done;
+    expect(read.join('')).toBe('ab');
+    expect(signal?.aborted).toBe(false);
+    expect(await held.closed).toEqual({ early: false });
+  });
+
+  it('the next step, started while a step emits, gets its controller; leaving the first then does not abort it', async () => {
+    const signals: (AbortSignal | null | undefined)[] = [];
+    const fetch = createDefaultFetch();
+    const shared = resolveTransport(
+      url,
+      {},
+      releasesSignal((input, init) => {
+        signals.push(init?.signal);
+        return fetch(input, init);
+      }),
+    );
+    // A handshake step: reads its whole answer, then emits (where `chain` starts the next).
+    const step: ExchangeSpec<string> = {
+      step: 'session',
+      path: '/',
+      init: { method: 'GET' },
+      consume: async ({ body }, out) => {
+        let all = '';
+        for await (const chunk of body.chunks) all += text(chunk);
+        out.next(all);
+      },
+    };
+    const got: string[] = [];
+    let first: Subscription | undefined = undefined;
+    first = exchange$(shared, step).subscribe(() => {
+      expectRequest();
+      exchange$(shared, step).subscribe((v) => got.push(v));
+      // Leaves while its own exchange has not yet completed.
+      first?.unsubscribe();
+    });
+    (await arrived).res.end('one');
+    await until(() => signals.length === 2, 3000, 'the second request');
+    const held = await arrived;
+    expect(signals[1]).toBe(signals[0]);
+    expect(signals[1]?.aborted).toBe(false);
+    held.res.end('two');
+    await until(() => got.length === 1, 3000, 'the second answer');
+    expect(got).toEqual(['two']);
+    expect(await held.closed).toEqual({ early: false });
   });
 });
