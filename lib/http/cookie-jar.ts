@@ -66,8 +66,10 @@ export const cachingCookieJar = (jar: CookieJar): CookieJar => {
 
   const setCookie = async (setCookie: string, url: string, options?: object) => {
     const origin = originOf(url);
+    // Only a simple cookie is ever remembered as the last one: the same text again (the usual
+    // case) is known to change nothing before its attributes are read.
+    if (lastSet.get(origin) === setCookie) return undefined;
     const expiry = simple ? expiryOf(setCookie) : undefined;
-    if (expiry !== undefined && lastSet.get(origin) === setCookie) return undefined;
     version++;
     headers.clear();
     lastSet.clear();
