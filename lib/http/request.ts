@@ -81,11 +81,7 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
         throw httpError(spec.step, response, url, await readText(body, maxErrorBody));
       }
       // On an accepted answer only: an error status says more than its cookie.
-      const insecure = insecureCookieError(
-        spec.step,
-        transport,
-        response.headers.get('set-cookie'),
-      );
+      const insecure = insecureCookieError(spec.step, transport, response);
       if (insecure) throw insecure;
       await spec.consume({ response, body, ms, url }, out);
     };
