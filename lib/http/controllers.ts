@@ -1,18 +1,26 @@
 import type { FetchLike } from './fetch-like';
 
-// Fetches known to let go of a request's signal once the response has ended: node-fetch v2
-// removes its abort listener on the response's 'end'. After an exchange of such a fetch whose
-// body arrived whole, its AbortController is as good as new, and making one costs more than
-// the rest of a small request of ours (Node builds an EventTarget for every signal).
-const releasing = new WeakSet<FetchLike>();
+// Fetches whose signals may be used again once no request listens to them, each with how to
+// tell that: node-fetch v2 removes its abort listener on the response's 'end'. Making an
+// AbortController costs more than the rest of a small request of ours (Node builds an
+// EventTarget for every signal); one that nothing listens to any more is as good as new.
+// A response a fetch did not read (a redirect's body over 16 KiB) keeps its listener: then
+// the signal is not used again, or aborting a later request would reach that response too.
+const unheard = new WeakMap<FetchLike, (signal: AbortSignal) => boolean>();
 
 // At most one spare controller per fetch (a completion's, or a session's): its requests mostly
 // run one after the other, and the steps of a completion build more than one transport.
 const spares = new WeakMap<FetchLike, AbortController>();
 
-/** Marks `fetch` as one that lets go of a request's signal once its response has ended. */
-export const releasesSignal = <F extends FetchLike>(fetch: F): F => {
-  releasing.add(fetch);
+/**
+ * Marks `fetch` as one whose requests' signals may be used again once `idle` says that
+ * nothing listens to one any more.
+ */
+export const reusesSignals = <F extends FetchLike>(
+  fetch: F,
+  idle: (signal: AbortSignal) => boolean,
+): F => {
+  unheard.set(fetch, idle);
   return fetch;
 };
 
@@ -26,14 +34,16 @@ export const takeController = ({ fetch }: { readonly fetch: FetchLike }): AbortC
 
 /**
  * Gives back the controller of a request whose response has ended, unaborted, for the next
- * request of its fetch: true when it was kept (only when the fetch lets go of the signal).
- * A controller given back is no longer the request's to abort.
+ * request of its fetch: true when it was kept (only when the fetch is marked, and nothing
+ * listens to its signal any more). A controller given back is no longer the request's to
+ * abort.
  */
 export const giveBack = (
   { fetch }: { readonly fetch: FetchLike },
   controller: AbortController,
 ): boolean => {
-  if (!releasing.has(fetch) || controller.signal.aborted) return false;
+  const idle = unheard.get(fetch);
+  if (idle === undefined || controller.signal.aborted || !idle(controller.signal)) return false;
   spares.set(fetch, controller);
   return true;
 };

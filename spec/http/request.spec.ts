@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Subscription } from 'rxjs';
 import { H2oHttpError } from '../../lib';
 import { createDefaultFetch } from '../../lib/http/default-fetch';
-import { releasesSignal } from '../../lib/http/controllers';
+import { reusesSignals } from '../../lib/http/controllers';
+import { getEventListeners } from 'node:events';
 import { exchange$, ExchangeSpec, lingerMs } from '../../lib/http/request';
 import { FetchLike, resolveTransport } from '../../lib/http/transport';
 import { until } from '../helpers';
@@ -47,6 +48,20 @@ beforeEach(expectRequest);
 
 const transport = () => resolveTransport(url, {}, createDefaultFetch());
 const text = (chunk: Uint8Array) => new TextDecoder().decode(chunk);
+
+type Signals = (AbortSignal | null | undefined)[];
+
+// The default fetch, watched: the signal each request was given goes into `signals`. Marked as
+// the default is (`reuses`), its signals are used again once nothing listens to them.
+const watchedTransport = (signals: Signals, reuses = true) => {
+  const fetch = createDefaultFetch();
+  const watched: FetchLike = (input, init) => {
+    signals.push(init?.signal);
+    return fetch(input, init);
+  };
+  const unheard = (signal: AbortSignal) => getEventListeners(signal, 'abort').length === 0;
+  return resolveTransport(url, {}, reuses ? reusesSignals(watched, unheard) : watched);
+};
 
 // Emits each chunk's text; `done` settles when the body ended or was cut.
 const streaming = (linger?: () => boolean) => {
@@ -145,14 +160,8 @@ describe('exchange$ on loopback', () => {
   });
 
   it('a request after one whose body ended takes its unaborted controller: it still aborts', async () => {
-    // The default fetch, watched: which signal each request was given.
-    const signals: (AbortSignal | null | undefined)[] = [];
-    const fetch = createDefaultFetch();
-    const watched: FetchLike = releasesSignal((input, init) => {
-      signals.push(init?.signal);
-      return fetch(input, init);
-    });
-    const shared = resolveTransport(url, {}, watched);
+    const signals: Signals = [];
+    const shared = watchedTransport(signals);
     const done: unknown[] = [];
     exchange$(shared, streaming().spec).subscribe({ complete: () => done.push('first') });
     (await arrived).res.end('whole');
@@ -174,12 +183,8 @@ describe('exchange$ on loopback', () => {
   });
 
   it('a fetch not known to let go of its signals gets a fresh controller per request', async () => {
-    const signals: (AbortSignal | null | undefined)[] = [];
-    const fetch = createDefaultFetch();
-    const own = resolveTransport(url, {}, (input, init) => {
-      signals.push(init?.signal);
-      return fetch(input, init);
-    });
+    const signals: Signals = [];
+    const own = watchedTransport(signals, false);
     const done: unknown[] = [];
     exchange$(own, streaming().spec).subscribe({ complete: () => done.push('first') });
     (await arrived).res.end('whole');
@@ -208,33 +213,20 @@ describe('exchange$ on loopback', () => {
       },
     };
     let sub: Subscription | undefined = undefined;
-    let signal: AbortSignal | null | undefined;
-    const fetch = createDefaultFetch();
-    const watched = resolveTransport(url, {}, (input, init) => {
-      signal = init?.signal;
-      return fetch(input, init);
-    });
-    sub = exchange$(watched, spec).subscribe(() => sub?.unsubscribe());
+    const signals: Signals = [];
+    sub = exchange$(watchedTransport(signals), spec).subscribe(() => sub?.unsubscribe());
     const held = await arrived;
     held.res.writeHead(200, { 'content-type': 'text/plain' });
     held.res.end('ab');
     await done;
     expect(read.join('')).toBe('ab');
-    expect(signal?.aborted).toBe(false);
+    expect(signals[0]?.aborted).toBe(false);
     expect(await held.closed).toEqual({ early: false });
   });
 
   it('the next step, started while a step emits, gets its controller; leaving the first then does not abort it', async () => {
-    const signals: (AbortSignal | null | undefined)[] = [];
-    const fetch = createDefaultFetch();
-    const shared = resolveTransport(
-      url,
-      {},
-      releasesSignal((input, init) => {
-        signals.push(init?.signal);
-        return fetch(input, init);
-      }),
-    );
+    const signals: Signals = [];
+    const shared = watchedTransport(signals);
     // A handshake step: reads its whole answer, then emits (where `chain` starts the next).
     const step: ExchangeSpec<string> = {
       step: 'session',
@@ -263,5 +255,28 @@ describe('exchange$ on loopback', () => {
     await until(() => got.length === 1, 3000, 'the second answer');
     expect(got).toEqual(['two']);
     expect(await held.closed).toEqual({ early: false });
+  });
+
+  it("a signal a redirect's unread answer still listens to is not used again", async () => {
+    const signals: Signals = [];
+    const shared = watchedTransport(signals);
+    const done: unknown[] = [];
+    exchange$(shared, streaming().spec).subscribe({ complete: () => done.push('first') });
+    // A redirect whose body nobody reads and that never ends (over the 16 KiB node-fetch
+    // buffers): its response keeps listening to the signal.
+    const redirect = await arrived;
+    expectRequest();
+    redirect.res.writeHead(302, { location: '/s', 'content-type': 'text/plain' });
+    redirect.res.write('x'.repeat(64 * 1024));
+    (await arrived).res.end('whole');
+    await until(() => done.length === 1, 3000, 'the redirected exchange');
+    expect(getEventListeners(signals[0] as AbortSignal, 'abort')).toHaveLength(1);
+    expectRequest();
+    const next = exchange$(shared, streaming().spec).subscribe();
+    const held = await arrived;
+    expect(signals[1]).not.toBe(signals[0]);
+    next.unsubscribe();
+    expect(await held.closed).toEqual({ early: true });
+    redirect.res.end();
   });
 });
