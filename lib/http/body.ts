@@ -58,33 +58,40 @@ const networkFailures = (
   chunks: AsyncIterable<Uint8Array>,
   step: H2oStep,
   onEnd: () => void,
-): AsyncIterable<Uint8Array> => ({
-  [Symbol.asyncIterator]: () => {
-    const inner = chunks[Symbol.asyncIterator]();
-    const read = (result: IteratorResult<Uint8Array>) => {
-      if (result.done) onEnd();
-      return result;
-    };
-    const failed = (err: unknown): never => {
-      throw new H2oNetworkError(step, err);
-    };
-    return {
-      next: () => inner.next().then(read, failed),
-      // A reader that stops early (`break`) releases the body as `yield*` would.
-      return: () =>
-        inner.return
-          ? inner.return().then(undefined, failed)
-          : Promise.resolve({ done: true as const, value: undefined }),
-    };
-  },
-});
+): AsyncIterable<Uint8Array> => {
+  // Once per body, however often a reader asks again after its end.
+  let ended = false;
+  const read = (result: IteratorResult<Uint8Array>) => {
+    if (result.done && !ended) {
+      ended = true;
+      onEnd();
+    }
+    return result;
+  };
+  return {
+    [Symbol.asyncIterator]: () => {
+      const inner = chunks[Symbol.asyncIterator]();
+      const failed = (err: unknown): never => {
+        throw new H2oNetworkError(step, err);
+      };
+      return {
+        next: () => inner.next().then(read, failed),
+        // A reader that stops early (`break`) releases the body as `yield*` would.
+        return: () =>
+          inner.return
+            ? inner.return().then(undefined, failed)
+            : Promise.resolve({ done: true as const, value: undefined }),
+      };
+    },
+  };
+};
 
 const nothing = () => undefined;
 
 /**
  * Reads `body` (a Node Readable or a WHATWG `ReadableStream`) chunk by chunk; a failure to
  * read it is an {@link H2oNetworkError} of `step`, a body of any other type is
- * `unexpected-response`. `onEnd` is called when a reader reaches the body's own end.
+ * `unexpected-response`. `onEnd` is called once, when a reader first reaches the body's own end.
  */
 export const readBody = (body: unknown, step: H2oStep, onEnd: () => void = nothing): BodyReader => {
   if (isWebStream(body)) {
