@@ -34,9 +34,13 @@ const nameOf = (setCookie: string): string => setCookie.slice(0, setCookie.index
  * A Set-Cookie equal to the last one stored for its origin is skipped while every cookie
  * stored is a simple one (`Path=/`, host-only, absolute or no expiry): storing it again
  * changes nothing. The Cookie header of an origin is reused until a cookie is stored, or the
- * earliest expiry passes. Any other cookie turns the caching off for good.
+ * earliest expiry passes. Any other cookie turns the caching off for good. `jar` must be new
+ * and empty: every cookie in it comes through this wrapper.
  */
 export const cachingCookieJar = (jar: CookieJar): CookieJar => {
+  // The jar comes new and empty: until a cookie is stored, the header is empty for any URL
+  // (a completion's first request is sent without asking tough-cookie).
+  let stored = false;
   let simple = true;
   const lastSet = new Map<string, string>();
   const headers = new Map<string, string>();
@@ -54,6 +58,7 @@ export const cachingCookieJar = (jar: CookieJar): CookieJar => {
   };
 
   const getCookieString = async (url: string): Promise<string> => {
+    if (!stored) return '';
     if (!simple || Date.now() >= earliest) return jar.getCookieString(url);
     const origin = originOf(url);
     const cached = headers.get(origin);
@@ -66,8 +71,11 @@ export const cachingCookieJar = (jar: CookieJar): CookieJar => {
 
   const setCookie = async (setCookie: string, url: string, options?: object) => {
     const origin = originOf(url);
+    // Only a simple cookie is ever remembered as the last one: the same text again (the usual
+    // case) is known to change nothing before its attributes are read.
+    if (lastSet.get(origin) === setCookie) return undefined;
     const expiry = simple ? expiryOf(setCookie) : undefined;
-    if (expiry !== undefined && lastSet.get(origin) === setCookie) return undefined;
+    stored = true;
     version++;
     headers.clear();
     lastSet.clear();

@@ -1,9 +1,11 @@
 import crossFetch from 'cross-fetch';
 import makeFetchCookie from 'fetch-cookie';
+import { getEventListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FetchLike } from './fetch-like';
 import { cachingCookieJar } from './cookie-jar';
+import { reusesSignals } from './controllers';
 import { evictIdleSockets } from './keep-alive';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
@@ -15,6 +17,8 @@ const idleMs = 4000;
 const httpAgent = evictIdleSockets(new http.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
 const httpsAgent = evictIdleSockets(new https.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
 const agent = (url: URL): http.Agent => (url.protocol === 'http:' ? httpAgent : httpsAgent);
+
+const noListener = (signal: AbortSignal) => getEventListeners(signal, 'abort').length === 0;
 
 const isBrowser = (): boolean =>
   typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
@@ -36,8 +40,12 @@ export const withCookieJar = (fetch?: FetchLike): FetchLike => {
     return (input, init) => withCookies(input, init) as unknown as Promise<Response>;
   }
   const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch, newJar());
-  return (input, init) =>
-    withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
+  // cross-fetch in Node is node-fetch v2: it lets go of a signal at the response's end.
+  return reusesSignals(
+    (input, init) =>
+      withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>,
+    noListener,
+  );
 };
 
 /**

@@ -8,5 +8,5 @@ import type { H2oProtocolError, H2oStep } from '../errors';
 export const insecureCookieError = (
   _step: H2oStep,
   _transport: { readonly baseUrl: string },
-  _setCookie: string | null,
+  _response: { readonly headers: { get(name: string): string | null } },
 ): H2oProtocolError | undefined => undefined;

@@ -42,11 +42,13 @@ const plainRemoteHost = (transport: { readonly baseUrl: string }): string | null
 export const insecureCookieError = (
   step: H2oStep,
   transport: { readonly baseUrl: string },
-  setCookie: string | null,
+  response: { readonly headers: { get(name: string): string | null } },
 ): H2oProtocolError | undefined => {
+  // Over https or on loopback (nearly always) the headers are not even read.
+  const host = plainRemoteHost(transport);
+  if (host === null) return undefined;
+  const setCookie = response.headers.get('set-cookie');
   const session = setCookie ? sessionCookie(setCookie) : undefined;
   // Only the session cookie matters (a load balancer's Secure cookie is its own business).
-  if (!session || !secureAttribute.test(session)) return undefined;
-  const host = plainRemoteHost(transport);
-  return host === null ? undefined : insecureCookie(step, host);
+  return session && secureAttribute.test(session) ? insecureCookie(step, host) : undefined;
 };

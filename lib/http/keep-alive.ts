@@ -2,10 +2,9 @@ import type { Agent } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 // What of an Agent is used here: the documented `keepSocketAlive` hook, the read-only
-// `freeSockets` pool, and `addRequest`, which every request through the agent goes by.
+// `freeSockets` pools, and `addRequest`, which every request through the agent goes by.
 type PoolAgent = Agent & {
   addRequest(request: unknown, options: Record<string, unknown>): void;
-  getName(options: Record<string, unknown>): string;
 };
 
 /**
@@ -20,20 +19,31 @@ type PoolAgent = Agent & {
 export const evictIdleSockets = <A extends Agent>(agent: A, idleMs: number): A => {
   const pool = agent as unknown as PoolAgent;
   const idleSince = new WeakMap<Duplex, number>();
+  // No pooled socket went idle before this: until it is idleMs old, no request need look
+  // through the pool (building its name and walking its sockets costs more than the rest of
+  // the agent's work for a request).
+  let earliest = Infinity;
   const keep = pool.keepSocketAlive.bind(pool);
   pool.keepSocketAlive = (socket) => {
-    idleSince.set(socket, performance.now());
+    const now = performance.now();
+    idleSince.set(socket, now);
+    if (now < earliest) earliest = now;
     return keep(socket);
+  };
+  const sweep = (stale: number) => {
+    earliest = Infinity;
+    for (const free of Object.values(pool.freeSockets)) {
+      for (const socket of free ?? []) {
+        const since = idleSince.get(socket as Duplex) ?? Infinity;
+        if (since <= stale) socket.destroy();
+        else if (since < earliest) earliest = since;
+      }
+    }
   };
   const add = pool.addRequest.bind(pool);
   pool.addRequest = (request, options) => {
-    const free = pool.freeSockets[pool.getName(options)];
-    if (free) {
-      const stale = performance.now() - idleMs;
-      for (const socket of free) {
-        if ((idleSince.get(socket as Duplex) ?? Infinity) <= stale) socket?.destroy();
-      }
-    }
+    const stale = performance.now() - idleMs;
+    if (earliest <= stale) sweep(stale);
     add(request, options);
   };
   return agent;

@@ -1,3 +1,8 @@
+const isEmpty = (headers: object): boolean => {
+  for (const _ in headers) return false;
+  return true;
+};
+
 /**
  * The user's headers with the protocol's own on top. Header names are case-insensitive: a
  * user header that differs from one of ours only in case (`Content-Type`, `ACCEPT`) is
@@ -8,6 +13,8 @@ export const mergeHeaders = (
   ours: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> => {
   if (!ours) return { ...user };
+  // Most completions add no header of their own: nothing to compare then.
+  if (isEmpty(user)) return { ...ours };
   const taken = new Set(Object.keys(ours).map((name) => name.toLowerCase()));
   const merged: Record<string, string> = {};
   for (const [name, value] of Object.entries(user)) {

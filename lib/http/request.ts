@@ -1,6 +1,7 @@
 import { Observable, Subscriber } from 'rxjs';
 import { H2oError, H2oNetworkError, H2oStep } from '../errors';
 import { BodyReader, readBody, readText } from './body';
+import { giveBack, takeController } from './controllers';
 import { httpError, maxErrorBody } from './http-error';
 import { insecureCookieError } from './insecure-cookie';
 import type { Transport } from './transport';
@@ -54,11 +55,18 @@ const internalError = (step: H2oStep, err: unknown) =>
  */
 export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Observable<T> =>
   new Observable<T>((out) => {
-    const abort = new AbortController();
+    const abort = takeController(transport);
     const url = transport.baseUrl + spec.path;
     const started = performance.now();
     let body: BodyReader | undefined;
     let finished = false;
+    // At the body's end the controller goes back to the transport's fetch, before the step
+    // emits (and the next step takes it): from then on it is not this request's to abort, and
+    // there is nothing left to abort either.
+    let released = false;
+    const release = () => {
+      released = giveBack(transport, abort);
+    };
 
     const run = async () => {
       const headers = mergeHeaders(transport.headers, spec.init.headers as Record<string, string>);
@@ -68,23 +76,19 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
           throw new H2oNetworkError(spec.step, err);
         });
       const ms = performance.now() - started;
-      body = readBody(response.body, spec.step);
+      body = readBody(response.body, spec.step, release);
       if (!(spec.accept ?? isOk)(response.status, response)) {
         throw httpError(spec.step, response, url, await readText(body, maxErrorBody));
       }
       // On an accepted answer only: an error status says more than its cookie.
-      const insecure = insecureCookieError(
-        spec.step,
-        transport,
-        response.headers.get('set-cookie'),
-      );
+      const insecure = insecureCookieError(spec.step, transport, response);
       if (insecure) throw insecure;
       await spec.consume({ response, body, ms, url }, out);
     };
 
     const stop = () => {
       finished = true;
-      abort.abort();
+      if (!released) abort.abort();
       body?.cancel();
     };
 
@@ -106,6 +110,8 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
     return () => {
       if (finished) return;
       if (!spec.linger?.()) return stop();
+      // Nothing left on the network: the rest is read from memory, no timer needed.
+      if (body?.arrived()) return;
       const timer = setTimeout(stop, lingerMs);
       // Nothing waits on a lingering body: it must not keep the process alive.
       (timer as { unref?: () => void }).unref?.();

@@ -59,9 +59,9 @@ export const uuidOption = (name: string, value: string | undefined): string => {
   return value;
 };
 
-/** The base URL without a trailing slash, if it is http(s); else an input error. */
-export const resolveBaseUrl = (value: string | undefined): { baseUrl: string; origin: string } => {
-  const raw = value ?? defaultBaseUrl;
+type BaseUrl = { baseUrl: string; origin: string };
+
+const parseBaseUrl = (raw: string): BaseUrl => {
   check(typeof raw === 'string', 'baseUrl must be a string');
   let url: URL;
   try {
@@ -75,6 +75,18 @@ export const resolveBaseUrl = (value: string | undefined): { baseUrl: string; or
   );
   check(!url.username && !url.password, 'baseUrl must not carry credentials');
   return { baseUrl: (url.origin + url.pathname).replace(/\/+$/, ''), origin: url.origin };
+};
+
+// A program mostly talks to one server: its URL is parsed once, not on every completion.
+let lastBaseUrl: { readonly raw: string; readonly resolved: BaseUrl } | undefined;
+
+/** The base URL without a trailing slash, if it is http(s); else an input error. */
+export const resolveBaseUrl = (value: string | undefined): BaseUrl => {
+  const raw = value ?? defaultBaseUrl;
+  if (lastBaseUrl?.raw === raw) return { ...lastBaseUrl.resolved };
+  const resolved = parseBaseUrl(raw);
+  lastBaseUrl = { raw, resolved };
+  return { ...resolved };
 };
 
 /** The dialect named, if known; else an input error. */

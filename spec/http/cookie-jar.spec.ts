@@ -1,5 +1,7 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import makeFetchCookie from 'fetch-cookie';
+import { cachingCookieJar } from '../../lib/http/cookie-jar';
 import { withCookieJar } from '../../lib/http/default-fetch';
 import type { FetchLike } from '../../lib';
 import { until } from '../helpers';
@@ -126,5 +128,24 @@ describe('the default cookie jar (fetch-cookie, tough-cookie, asked only when ne
     expect(
       await exchange(['/conversation/1', [scoped]], ['/conversation/2', []], ['/settings', []]),
     ).toEqual([undefined, 'scoped=1', undefined]);
+  });
+
+  it('asks tough-cookie for no header before a cookie is stored, and for one after', async () => {
+    const tough = new makeFetchCookie.toughCookie.CookieJar();
+    const asked: string[] = [];
+    const watched = {
+      getCookieString: (url: string) => {
+        asked.push(url);
+        return tough.getCookieString(url);
+      },
+      setCookie: (cookie: string, url: string) => tough.setCookie(cookie, url),
+    };
+    const jar = cachingCookieJar(watched as unknown as typeof tough);
+    expect(await jar.getCookieString(`${origin}/`)).toBe('');
+    expect(asked).toEqual([]);
+    await jar.setCookie(session('a', 'Path=/chat'), `${origin}/chat/x`);
+    expect(await jar.getCookieString(`${origin}/`)).toBe('');
+    expect(await jar.getCookieString(`${origin}/chat/y`)).toBe('hf-chat=a');
+    expect(asked).toEqual([`${origin}/`, `${origin}/chat/y`]);
   });
 });

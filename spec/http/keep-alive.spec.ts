@@ -108,4 +108,25 @@ describe('keep-alive sockets across a lagging event loop', () => {
     expect(await (await fetch(url)).text()).toBe('1');
     expect(connections).toHaveLength(2);
   });
+
+  it('with sockets of different ages pooled, drops each when it is too old, not before', async () => {
+    // The server keeps every connection: only the client's pool decides here.
+    serverIdleMs = 10_000;
+    const agent = evictIdleSockets(new Agent({ keepAlive: true, timeout: 10_000 }), clientIdleMs);
+    // Two connections at once, pooled together.
+    await Promise.all([get(agent), get(agent)]);
+    await until(() => agent.freeSockets[Object.keys(agent.freeSockets)[0]]?.length === 2);
+    expect(connections).toHaveLength(2);
+    // One of them is used again: it is younger in the pool than the other.
+    blockEventLoop(clientIdleMs / 2);
+    const younger = await get(agent);
+    // The older is now too old, the younger not: the younger serves, no new connection.
+    blockEventLoop(clientIdleMs / 2 + 30);
+    expect(await get(agent)).toBe(younger);
+    expect(connections).toHaveLength(2);
+    // Then the younger too grows too old: a fresh connection.
+    blockEventLoop(clientIdleMs + 30);
+    expect(await get(agent)).toBe('2');
+    agent.destroy();
+  });
 });

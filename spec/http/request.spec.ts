@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { Subscription } from 'rxjs';
 import { H2oHttpError } from '../../lib';
 import { createDefaultFetch } from '../../lib/http/default-fetch';
+import { reusesSignals } from '../../lib/http/controllers';
+import { getEventListeners } from 'node:events';
 import { exchange$, ExchangeSpec, lingerMs } from '../../lib/http/request';
-import { resolveTransport } from '../../lib/http/transport';
+import { FetchLike, resolveTransport } from '../../lib/http/transport';
 import { until } from '../helpers';
 
 // One response on loopback, scripted by the test, and how its connection ended.
@@ -46,6 +48,20 @@ beforeEach(expectRequest);
 
 const transport = () => resolveTransport(url, {}, createDefaultFetch());
 const text = (chunk: Uint8Array) => new TextDecoder().decode(chunk);
+
+type Signals = (AbortSignal | null | undefined)[];
+
+// The default fetch, watched: the signal each request was given goes into `signals`. Marked as
+// the default is (`reuses`), its signals are used again once nothing listens to them.
+const watchedTransport = (signals: Signals, reuses = true) => {
+  const fetch = createDefaultFetch();
+  const watched: FetchLike = (input, init) => {
+    signals.push(init?.signal);
+    return fetch(input, init);
+  };
+  const unheard = (signal: AbortSignal) => getEventListeners(signal, 'abort').length === 0;
+  return resolveTransport(url, {}, reuses ? reusesSignals(watched, unheard) : watched);
+};
 
 // Emits each chunk's text; `done` settles when the body ended or was cut.
 const streaming = (linger?: () => boolean) => {
@@ -141,5 +157,126 @@ describe('exchange$ on loopback', () => {
     await until(() => errors.length === 1, 3000, 'the error');
     expect(errors[0]).toBeInstanceOf(H2oHttpError);
     expect((errors[0] as H2oHttpError).status).toBe(503);
+  });
+
+  it('a request after one whose body ended takes its unaborted controller: it still aborts', async () => {
+    const signals: Signals = [];
+    const shared = watchedTransport(signals);
+    const done: unknown[] = [];
+    exchange$(shared, streaming().spec).subscribe({ complete: () => done.push('first') });
+    (await arrived).res.end('whole');
+    await until(() => done.length === 1, 3000, 'the first exchange');
+    expectRequest();
+    const second = exchange$(shared, streaming().spec).subscribe();
+    const held = await arrived;
+    expect(signals[1]).toBe(signals[0]);
+    // Still pending (no headers yet): leaving aborts it with the controller taken again.
+    second.unsubscribe();
+    expect(await held.closed).toEqual({ early: true });
+    expect(signals[1]?.aborted).toBe(true);
+    // An aborted controller is never given back: the next request gets a fresh one.
+    expectRequest();
+    exchange$(shared, streaming().spec).subscribe();
+    (await arrived).res.end();
+    expect(signals[2]).not.toBe(signals[1]);
+    expect(signals[2]?.aborted).toBe(false);
+  });
+
+  it('a fetch not known to let go of its signals gets a fresh controller per request', async () => {
+    const signals: Signals = [];
+    const own = watchedTransport(signals, false);
+    const done: unknown[] = [];
+    exchange$(own, streaming().spec).subscribe({ complete: () => done.push('first') });
+    (await arrived).res.end('whole');
+    await until(() => done.length === 1, 3000, 'the first exchange');
+    expectRequest();
+    exchange$(own, streaming().spec).subscribe();
+    (await arrived).res.end();
+    expect(signals[1]).not.toBe(signals[0]);
+  });
+
+  it('leaving a lingering body that has all arrived lets it be read to its end, unaborted', async () => {
+    const read: string[] = [];
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const spec: ExchangeSpec<string> = {
+      step: 'stream',
+      path: '/s',
+      init: { method: 'GET' },
+      linger: () => true,
+      consume: async ({ body }, out) => {
+        // Nothing read until the whole body is in: then the subscriber leaves.
+        await until(() => body.arrived(), 3000, 'the whole body');
+        out.next('arrived');
+        for await (const chunk of body.chunks) read.push(text(chunk));
+        finish();
+      },
+    };
+    let sub: Subscription | undefined = undefined;
+    const signals: Signals = [];
+    sub = exchange$(watchedTransport(signals), spec).subscribe(() => sub?.unsubscribe());
+    const held = await arrived;
+    held.res.writeHead(200, { 'content-type': 'text/plain' });
+    held.res.end('ab');
+    await done;
+    expect(read.join('')).toBe('ab');
+    expect(signals[0]?.aborted).toBe(false);
+    expect(await held.closed).toEqual({ early: false });
+  });
+
+  it('the next step, started while a step emits, gets its controller; leaving the first then does not abort it', async () => {
+    const signals: Signals = [];
+    const shared = watchedTransport(signals);
+    // A handshake step: reads its whole answer, then emits (where `chain` starts the next).
+    const step: ExchangeSpec<string> = {
+      step: 'session',
+      path: '/',
+      init: { method: 'GET' },
+      consume: async ({ body }, out) => {
+        let all = '';
+        for await (const chunk of body.chunks) all += text(chunk);
+        out.next(all);
+      },
+    };
+    const got: string[] = [];
+    let first: Subscription | undefined = undefined;
+    first = exchange$(shared, step).subscribe(() => {
+      expectRequest();
+      exchange$(shared, step).subscribe((v) => got.push(v));
+      // Leaves while its own exchange has not yet completed.
+      first?.unsubscribe();
+    });
+    (await arrived).res.end('one');
+    await until(() => signals.length === 2, 3000, 'the second request');
+    const held = await arrived;
+    expect(signals[1]).toBe(signals[0]);
+    expect(signals[1]?.aborted).toBe(false);
+    held.res.end('two');
+    await until(() => got.length === 1, 3000, 'the second answer');
+    expect(got).toEqual(['two']);
+    expect(await held.closed).toEqual({ early: false });
+  });
+
+  it("a signal a redirect's unread answer still listens to is not used again", async () => {
+    const signals: Signals = [];
+    const shared = watchedTransport(signals);
+    const done: unknown[] = [];
+    exchange$(shared, streaming().spec).subscribe({ complete: () => done.push('first') });
+    // A redirect whose body nobody reads and that never ends (over the 16 KiB node-fetch
+    // buffers): its response keeps listening to the signal.
+    const redirect = await arrived;
+    expectRequest();
+    redirect.res.writeHead(302, { location: '/s', 'content-type': 'text/plain' });
+    redirect.res.write('x'.repeat(64 * 1024));
+    (await arrived).res.end('whole');
+    await until(() => done.length === 1, 3000, 'the redirected exchange');
+    expect(getEventListeners(signals[0] as AbortSignal, 'abort')).toHaveLength(1);
+    expectRequest();
+    const next = exchange$(shared, streaming().spec).subscribe();
+    const held = await arrived;
+    expect(signals[1]).not.toBe(signals[0]);
+    next.unsubscribe();
+    expect(await held.closed).toEqual({ early: true });
+    redirect.res.end();
   });
 });
