@@ -84,6 +84,9 @@ export const roundRatios = (a: readonly number[], b: readonly number[]): number[
  * follows the same other one), after one warm-up run each; returns each side's figures in
  * round order, so that `figures.a[i]` and `figures.b[i]` come from the same round.
  */
+// A full collection where the bench runs with --expose-gc (npm run bench does); else nothing.
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
+
 export const interleave = async <K extends string>(
   rounds: number,
   sides: Record<K, () => Promise<number>>,
@@ -95,6 +98,9 @@ export const interleave = async <K extends string>(
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < names.length; i++) {
       const name = names[(round + i) % names.length];
+      // Each side starts from a collected heap (untimed): a major GC the side before made due
+      // would otherwise fall in this side's time. Its own garbage is still collected in it.
+      collect();
       figures[name].push(await sides[name]());
     }
   }
