@@ -3,20 +3,24 @@
 // two runs are back to back, and give one ratio of TTFT p50 and one of p99.
 import { libCompletion } from './lib-client';
 import { rawCompletion, rawInputs, RawResult } from './raw-client';
+import { stackCompletion } from './stack-client';
 import { Check, fmt, median, percentile, ratio, roundRatios, Row, spreadOf } from './stats';
 
 const CONCURRENT = 1000;
 const TOKENS = 100;
 const ROUNDS = 3;
 
-type Client = 'completion$' | 'raw';
+// 'default stack': the raw client's requests through the default fetch stack (its floor).
+type Client = 'completion$' | 'raw' | 'default stack';
 
 const round = async (client: Client, url: string, concurrent = CONCURRENT) => {
   const started = performance.now();
   const one = (): Promise<RawResult> =>
     client === 'completion$'
       ? libCompletion(url, TOKENS)
-      : rawCompletion(url, rawInputs(TOKENS), 'parse');
+      : client === 'raw'
+        ? rawCompletion(url, rawInputs(TOKENS), 'parse')
+        : stackCompletion(url, TOKENS);
   const results = await Promise.allSettled(Array.from({ length: concurrent }, one));
   const wall = performance.now() - started;
   const ok = results.filter(
@@ -47,8 +51,12 @@ const round = async (client: Client, url: string, concurrent = CONCURRENT) => {
 
 /** Runs the case against the emulator at `url` (in another process). */
 export const concurrency = async (url: string) => {
-  const clients: Client[] = ['completion$', 'raw'];
-  const rounds: Record<Client, Awaited<ReturnType<typeof round>>[]> = { completion$: [], raw: [] };
+  const clients: Client[] = ['completion$', 'raw', 'default stack'];
+  const rounds: Record<Client, Awaited<ReturnType<typeof round>>[]> = {
+    completion$: [],
+    raw: [],
+    'default stack': [],
+  };
   for (const client of clients) await round(client, url, 100); // warm-up, not counted
   for (let r = 0; r < ROUNDS; r++) {
     for (let i = 0; i < clients.length; i++) {
@@ -66,20 +74,25 @@ export const concurrency = async (url: string) => {
     value: `${fmt(m(client, 'p50'), 0)} / ${fmt(m(client, 'p99'), 0)}`,
     note: `${fmt(m(client, 'tokensPerSecond') / 1000, 1)}k tok/s, ${completed(client)}/${CONCURRENT} completed`,
   }));
-  const vsRaw = (key: 'p50' | 'p99') =>
+  const versus = (key: 'p50' | 'p99', a: Client, b: Client) =>
     spreadOf(
       roundRatios(
-        rounds['completion$'].map((r) => r[key]),
-        rounds.raw.map((r) => r[key]),
+        rounds[a].map((r) => r[key]),
+        rounds[b].map((r) => r[key]),
       ),
     );
-  const p50VsRaw = vsRaw('p50');
-  const p99VsRaw = vsRaw('p99');
+  const p50VsRaw = versus('p50', 'completion$', 'raw');
+  const p99VsRaw = versus('p99', 'completion$', 'raw');
+  const stackVsRaw = {
+    p50: versus('p50', 'default stack', 'raw'),
+    p99: versus('p99', 'default stack', 'raw'),
+  };
   const name = `concurrency: ${CONCURRENT} x ${TOKENS} tokens at once, TTFT`;
-  const note = `${completed('completion$')}/${CONCURRENT} completed`;
+  const note = (key: 'p50' | 'p99') =>
+    `${completed('completion$')}/${CONCURRENT} completed; the default stack alone ${stackVsRaw[key].median.toFixed(2)}x raw`;
   const checks: Check[] = [
-    { name: `${name} p50 vs raw`, value: p50VsRaw, target: 1.1, unit: 'x', note },
-    { name: `${name} p99 vs raw`, value: p99VsRaw, target: 1.1, unit: 'x', note },
+    { name: `${name} p50 vs raw`, value: p50VsRaw, target: 1.1, unit: 'x', note: note('p50') },
+    { name: `${name} p99 vs raw`, value: p99VsRaw, target: 1.1, unit: 'x', note: note('p99') },
   ];
   return {
     rows,
@@ -88,6 +101,8 @@ export const concurrency = async (url: string) => {
       allCompleted: completed('completion$') === CONCURRENT,
       p50VsRaw,
       p99VsRaw,
+      defaultStackVsRaw: stackVsRaw,
+      p50VsDefaultStack: versus('p50', 'completion$', 'default stack'),
       tokensPerSecondVsRaw: ratio(m('completion$', 'tokensPerSecond'), m('raw', 'tokensPerSecond')),
     },
   };

@@ -4,15 +4,20 @@
 // to back, in an order that rotates, and each round gives one ratio.
 import { libCompletion } from './lib-client';
 import { rawCompletion, rawInputs, RawResult } from './raw-client';
+import { stackCompletion } from './stack-client';
 import { Check, cpuMs, fmt, interleave, median, roundRatios, Row, spreadOf } from './stats';
 
 const TOKENS = 200;
 
 type One = () => Promise<RawResult>;
 
-const sides = (url: string): Record<'completion$' | 'raw', One> => ({
+type Side = 'completion$' | 'raw' | 'default stack';
+
+const sides = (url: string): Record<Side, One> => ({
   completion$: () => libCompletion(url, TOKENS),
   raw: () => rawCompletion(url, rawInputs(TOKENS), 'parse'),
+  // The raw client's requests through the default fetch stack: the fixed packages' floor.
+  'default stack': () => stackCompletion(url, TOKENS),
 });
 
 /**
@@ -66,21 +71,26 @@ const atOnce = (client: string, one: One, count: number, into: Tally) => async (
 const handshakeCase =
   (label: string, count: number, rounds: number, shape: typeof inSequence, target: number) =>
   async (url: string) => {
-    const { completion$, raw } = sides(url);
-    const tallies = { completion$: tally(), raw: tally() };
-    const wall = await interleave(rounds, {
-      completion$: shape('completion$', completion$, count, tallies.completion$),
-      raw: shape('raw', raw, count, tallies.raw),
-    });
+    const one = sides(url);
+    const clients = Object.keys(one) as Side[];
+    const tallies = { completion$: tally(), raw: tally(), 'default stack': tally() };
+    const wall = await interleave(
+      rounds,
+      Object.fromEntries(
+        clients.map((client) => [client, shape(client, one[client], count, tallies[client])]),
+      ) as Record<Side, () => Promise<number>>,
+    );
     // The warm-up run of each side is not a round.
-    const cpu = { completion$: tallies.completion$.cpu.slice(1), raw: tallies.raw.cpu.slice(1) };
-    const failed = (client: 'completion$' | 'raw') =>
+    const cpu = Object.fromEntries(
+      clients.map((client) => [client, tallies[client].cpu.slice(1)]),
+    ) as Record<Side, number[]>;
+    const failed = (client: Side) =>
       tallies[client].failed ? `, ${tallies[client].failed} FAILED` : '';
     for (const [client, { reasons }] of Object.entries(tallies)) {
       for (const reason of reasons) console.error(`bench: ${label} ${client} failed: ${reason}`);
     }
     const figure = `${count} x ${TOKENS} tokens, cold: wall ms per batch`;
-    const rows: Row[] = (['completion$', 'raw'] as const).map((client) => ({
+    const rows: Row[] = clients.map((client) => ({
       case: label,
       client,
       figure,
@@ -89,18 +99,27 @@ const handshakeCase =
     }));
     const spread = spreadOf(roundRatios(wall.completion$, wall.raw));
     const cpuSpread = spreadOf(roundRatios(cpu.completion$, cpu.raw));
+    // What the library adds to the default stack, and what that stack costs over raw.
+    const overStack = spreadOf(roundRatios(wall.completion$, wall['default stack']));
+    const stackOverRaw = spreadOf(roundRatios(wall['default stack'], wall.raw));
     const check: Check = {
       name: `${label}: ${count} x ${TOKENS} tokens, cold, wall vs raw`,
       value: spread,
       target,
       unit: 'x',
-      note: `client CPU ${cpuSpread.median.toFixed(2)}x raw${failed('completion$')}`,
+      note: `client CPU ${cpuSpread.median.toFixed(2)}x raw; ${overStack.median.toFixed(2)}x the default stack alone, itself ${stackOverRaw.median.toFixed(2)}x raw${failed('completion$')}`,
     };
-    const failures = { completion$: tallies.completion$.failed, raw: tallies.raw.failed };
+    const failures = Object.fromEntries(clients.map((client) => [client, tallies[client].failed]));
     return {
       rows,
       checks: [check],
-      ratios: { wallVsRaw: spread, cpuVsRaw: cpuSpread, failures },
+      ratios: {
+        wallVsRaw: spread,
+        cpuVsRaw: cpuSpread,
+        wallVsDefaultStack: overStack,
+        defaultStackWallVsRaw: stackOverRaw,
+        failures,
+      },
     };
   };
 

@@ -5,14 +5,18 @@ import * as path from 'node:path';
 import type * as lib from '../lib';
 import { rawCompletion, rawInputs } from './raw-client';
 import { askFor } from './reply';
+import { stackCompletion } from './stack-client';
 
 const TOKENS = 200;
 
-/** The side measured: the library (`completion$`) unless the argument says `raw`. */
-export type Client = 'completion$' | 'raw';
+/**
+ * The side measured: the library (`completion$`) unless the argument says `raw`, or `stack`
+ * (the raw client's requests through the default fetch stack).
+ */
+export type Client = 'completion$' | 'raw' | 'stack';
 
 export const clientOf = (arg: string | undefined): Client =>
-  arg === 'raw' ? 'raw' : 'completion$';
+  arg === 'raw' || arg === 'stack' ? arg : 'completion$';
 
 // The tsc build (dist/cjs, so that a profile names every function; `npm run build` first),
 // or the one LIBDIST names (to set two builds side by side).
@@ -29,10 +33,13 @@ const load = async (): Promise<typeof lib> => {
 export const loadSide = async (
   client: Client,
 ): Promise<(baseUrl: string) => () => Promise<void>> => {
-  if (client === 'raw') {
+  if (client === 'raw' || client === 'stack') {
     return (baseUrl) => async () => {
-      const { count } = await rawCompletion(baseUrl, rawInputs(TOKENS), 'parse');
-      if (count !== TOKENS) throw new Error(`raw: ${count} tokens of ${TOKENS}`);
+      const { count } =
+        client === 'raw'
+          ? await rawCompletion(baseUrl, rawInputs(TOKENS), 'parse')
+          : await stackCompletion(baseUrl, TOKENS);
+      if (count !== TOKENS) throw new Error(`${client}: ${count} tokens of ${TOKENS}`);
     };
   }
   const { completion$ } = await load();

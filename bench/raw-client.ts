@@ -8,8 +8,8 @@ import { askFor } from './reply';
 // just as it is reused (ECONNRESET).
 const agent = new http.Agent({ keepAlive: true, timeout: 4000 });
 
-const MODEL = 'h2oai/h2ogpt-gm-oasst1-en-2048-falcon-40b-v1';
-const FORM =
+export const MODEL = 'h2oai/h2ogpt-gm-oasst1-en-2048-falcon-40b-v1';
+export const FORM =
   'ethicsModalAccepted=true&shareConversationsWithModelAuthors=true&ethicsModalAcceptedAt=' +
   `&activeModel=${encodeURIComponent(MODEL)}&searchEnabled=true`;
 
@@ -113,7 +113,7 @@ const rawConversation = async ({ base, cookie }: RawSession): Promise<string> =>
 /** The `inputs` completion$ sends for the bench prompt asking for `tokens` tokens. */
 export const rawInputs = (tokens: number): string => `user: ${askFor(tokens)}\nassistant:`;
 
-const streamBody = (inputs: string) =>
+export const streamBody = (inputs: string) =>
   JSON.stringify({
     inputs,
     parameters: {
@@ -179,9 +179,23 @@ export const rawCompletion = async (
     return { count, firstMs };
   }
   res.setEncoding('utf8');
+  return readTgiEvents(res as AsyncIterable<string>, started, options.onToken);
+};
+
+/**
+ * Reads a TGI event stream as the raw client does: lines split by hand, each `data:` event
+ * `JSON.parse`d, to the final event. Shared by the raw and the default-stack clients.
+ */
+export const readTgiEvents = async (
+  chunks: AsyncIterable<string>,
+  started: number,
+  onToken?: (text: string) => void,
+): Promise<RawResult> => {
+  let count = 0;
+  let firstMs = -1;
   let tail = '';
   let done = false;
-  for await (const chunk of res as AsyncIterable<string>) {
+  for await (const chunk of chunks) {
     const data = tail === '' ? chunk : tail + chunk;
     let start = 0;
     let end = data.indexOf('\n');
@@ -193,7 +207,7 @@ export const rawCompletion = async (
         if (token && !token.special && token.text) {
           if (firstMs < 0) firstMs = performance.now() - started;
           count++;
-          options.onToken?.(token.text);
+          onToken?.(token.text);
         }
         if (typeof event.generated_text === 'string') done = true;
       }
