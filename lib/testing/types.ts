@@ -116,7 +116,8 @@ export interface EmulatorOptions {
   tokenDelayMs?: number;
   /**
    * The answer for a prompt: a string (split into word tokens) or its tokens, at once, as a
-   * Promise, or as an async iterable of tokens. A `reply` that throws (or rejects) fails the
+   * Promise, or as an async iterable of tokens (read to its end before the answer streams: pace
+   * the tokens with `tokenDelayMs`). A `reply` that throws (or rejects) fails the
    * stream in-band with its message, as a backend failure would. Like the real servers, the
    * emulator keeps each conversation's history and builds the model's input from it; `reply`
    * gets what the model would:
