@@ -1,6 +1,7 @@
 import { completion$, H2oProtocolError, isRetryable } from '../../lib';
 import { collect, hello } from '../helpers';
 import {
+  closeRouteServers,
   h2oRoutes,
   RouteServer,
   startRouteServer,
@@ -10,10 +11,7 @@ import {
 
 describe('the end of the stream body', () => {
   let server: RouteServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  afterEach(closeRouteServers);
 
   const streaming = (body: string) =>
     startRouteServer(

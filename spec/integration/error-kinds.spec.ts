@@ -9,6 +9,7 @@ import {
 } from '../../lib';
 import { collect, hello } from '../helpers';
 import {
+  closeRouteServers,
   h2oRoutes,
   RouteServer,
   startRouteServer,
@@ -28,10 +29,7 @@ const altered =
 
 describe('what becomes a network error', () => {
   let server: RouteServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  afterEach(closeRouteServers);
 
   const start = async () => {
     server = await startRouteServer(

@@ -3,6 +3,7 @@ import { completion$ } from '../../lib';
 import { fireAndForgetSettled } from '../../lib/http/fire-and-forget';
 import { collect, hello, until } from '../helpers';
 import {
+  closeRouteServers,
   h2oRoutes,
   RouteRequest,
   RouteServer,
@@ -34,10 +35,7 @@ const sse = (res: ServerResponse, body: string, hold = false) => {
 
 describe('fire-and-forget requests (stop-generating, the deleteAfter DELETE)', () => {
   let server: RouteServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  afterEach(closeRouteServers);
 
   it('deleteAfter never holds back a stream: false answer, and gives up after 2 s', async () => {
     server = await startHanging((res) =>
@@ -86,10 +84,7 @@ describe('fire-and-forget requests (stop-generating, the deleteAfter DELETE)', (
 
 describe('a stream the client cuts itself', () => {
   let server: RouteServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  afterEach(closeRouteServers);
 
   const start = (body: string) =>
     startRouteServer(

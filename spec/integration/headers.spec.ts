@@ -2,6 +2,7 @@ import { lastValueFrom } from 'rxjs';
 import { completion$, openSession } from '../../lib';
 import { collect, hello } from '../helpers';
 import {
+  closeRouteServers,
   answerHi,
   h2oRoutes,
   RouteServer,
@@ -11,10 +12,7 @@ import {
 
 describe('user headers', () => {
   let server: RouteServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  afterEach(closeRouteServers);
 
   it('that differ from the protocol headers only in case do not override them', async () => {
     server = await startRouteServer(h2oRoutes(answerHi));

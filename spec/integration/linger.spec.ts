@@ -1,6 +1,7 @@
 import { completion$ } from '../../lib';
 import { collect, hello, until } from '../helpers';
 import {
+  closeRouteServers,
   h2oRoutes,
   RouteServer,
   startRouteServer,
@@ -10,10 +11,7 @@ import {
 
 describe('after the final event', () => {
   let server: RouteServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  afterEach(closeRouteServers);
 
   it('more tokens (not the protocol tail) close the connection at once', async () => {
     let extra = 0;

@@ -25,6 +25,14 @@ export interface RouteServer {
   close(): Promise<void>;
 }
 
+// Every route server still open: a spec closes them all after each test (closeRouteServers).
+const openServers = new Set<RouteServer>();
+
+/** Closes every route server still open; a spec's `afterEach(closeRouteServers)`. */
+export const closeRouteServers = async (): Promise<void> => {
+  await Promise.all([...openServers].map((server) => server.close()));
+};
+
 /** Starts a server on 127.0.0.1 that answers every request with `route`. */
 export const startRouteServer = async (route: Route): Promise<RouteServer> => {
   const requests: RouteRequest[] = [];
@@ -53,16 +61,19 @@ export const startRouteServer = async (route: Route): Promise<RouteServer> => {
   const server: Server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const routeServer: RouteServer = {
     url: `http://127.0.0.1:${port}`,
     requests,
     seen: () => requests.map((r) => `${r.method} ${r.path}`),
     close: () =>
       new Promise((resolve) => {
+        openServers.delete(routeServer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+  openServers.add(routeServer);
+  return routeServer;
 };
 
 /** The TGI event of one token (with `final`, the last event). */
