@@ -28,16 +28,13 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
 
   const stored$ = () => chatUiStored$(t.transport, t.conversationId);
 
-  // The answer's id, learnt while it streams; a later turn's own read may have got it first.
-  const learn$ = (generationId: string) =>
-    stored$().pipe(
-      map((conversation) => {
-        const id = chatUiAnswerId(conversation, generationId);
-        if (id !== undefined && 'generationId' in tip && tip.generationId === generationId) {
-          tip = { id };
-        }
-      }),
-    );
+  // A stored conversation that holds the answer the tip waits for names it: the next turn then
+  // needs no read of its own (read beside the answer, or by messages$).
+  const learnTip = (conversation: Stored) => {
+    if ('id' in tip) return;
+    const id = chatUiAnswerId(conversation, tip.generationId);
+    if (id !== undefined) tip = { id };
+  };
 
   const stream$ = (data: Stored, generationId: string): Observable<CompletionEvent> =>
     chatUiStream$(t.transport, {
@@ -49,7 +46,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
       maxLineBytes: t.maxLineBytes,
       endToken: t.endToken,
       resume: t.resume,
-    }).pipe(along.beside(learn$(generationId)));
+    }).pipe(along.beside(stored$().pipe(map(learnTip))));
 
   return {
     turn$: (inputs) => {
@@ -102,11 +99,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
       along.after(
         stored$().pipe(
           map((conversation) => {
-            // Learnt for free: the next turn needs no read of its own.
-            if (!('id' in tip)) {
-              const id = chatUiAnswerId(conversation, tip.generationId);
-              if (id !== undefined) tip = { id };
-            }
+            learnTip(conversation);
             return chatUiBranch(conversation);
           }),
         ),
