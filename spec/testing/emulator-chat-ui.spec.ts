@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -203,6 +204,46 @@ describe('streams', () => {
     ]);
     expect((await postStream(emu.url, await newConversation(emu.url))).status).toBe(200);
   });
+});
+
+it('a client that stops reading gets at most one keep-alive queued, not one every 100 ms', async () => {
+  // A 16 MB token fills the loopback buffers of a client that does not read: every write after
+  // it waits. Before, each keep-alive tick queued one more (and a listener on the response).
+  const emu = await start({ reply: () => ['x'.repeat(16 << 20), ' end'] });
+  const ready = await newConversation(emu.url);
+  const data = streamData('Hi', ready.rootMessageId, { generationId: randomUUID() });
+  const body = await new Promise<string>((resolve, reject) => {
+    const req = httpRequest(new URL(`/conversation/${ready.conversationId}`, emu.url), {
+      method: 'POST',
+      agent: false,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        origin: emu.url,
+        cookie: ready.cookie,
+      },
+    });
+    req.on('error', reject);
+    req.on('response', (res) => {
+      res.pause();
+      // A slow reader: ten keep-alive ticks pass before it reads again (the count below holds
+      // whatever the load; on a loaded machine more ticks pass, which only makes it stricter).
+      setTimeout(() => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve(text));
+        res.resume();
+      }, 1000);
+    });
+    req.end(multipart({ data }));
+  });
+  const all = lines(body);
+  const big = all.findIndex((line) => line.startsWith('{"type":"stream","token":"xxx'));
+  const end = all.findIndex((line) => line.startsWith('{"type":"stream","token":" end'));
+  expect(big).toBeGreaterThan(0);
+  expect(end).toBeGreaterThan(big);
+  expect(all.slice(big + 1, end).every((line) => line === KEEP_ALIVE)).toBe(true);
+  expect(end - big - 1).toBeLessThanOrEqual(1);
 });
 
 describe('stop-generating', () => {
