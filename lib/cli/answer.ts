@@ -3,7 +3,7 @@ import type { CompletionEvent } from '../index';
 import type { Values } from './args';
 import { describe, errorEvent, reportError } from './output';
 import { progressLine } from './progress';
-import { stopsAfter, watchStopRequests } from './stop-wait';
+import { cancelAnswer } from './stop-wait';
 
 /** The exit status after each signal that cancels an answer: 128 + its number. */
 export const signalStatus = { SIGINT: 130, SIGTERM: 143 } as const;
@@ -24,12 +24,10 @@ export const streamAnswer = (
     process.stderr,
     !json && !values.quiet && process.stderr.isTTY === true,
   );
-  const stops = watchStopRequests();
   return new Promise<number>((resolve) => {
     let stdoutClosed = false;
     let ended = false;
     let cancelling = false;
-    let streaming = false;
     let lastChar = '\n';
     let tokens = 0;
     const finish = (code: number) => {
@@ -37,7 +35,6 @@ export const streamAnswer = (
       ended = true;
       process.stdout.off('error', onStdoutError);
       for (const signal of Object.keys(signalStatus)) process.off(signal, onSignal);
-      stops.close();
       resolve(code);
     };
     const out = (text: string) => {
@@ -48,15 +45,10 @@ export const streamAnswer = (
     const endLine = () => {
       if (!json && lastChar !== '\n') out('\n');
     };
-    // Unsubscribes, then resolves to `code` once the stop-generating request (if the answer
-    // had reached its stream step) is answered, or after at most 2 s.
+    // Unsubscribes, then resolves to `code` once the server heard the stop (at most 2 s).
     const cancel = (code: number) => {
       cancelling = true;
-      // Armed before the unsubscribe, so that a stop sent at once is counted too. No stop
-      // is sent for an answer that never reached its stream step: nothing to wait for.
-      const stopped = streaming ? stops.settled() : Promise.resolve();
-      subscription.unsubscribe();
-      void stopped.then(() => finish(code));
+      void cancelAnswer(subscription).then(() => finish(code));
     };
     const onStdoutError = (err: NodeJS.ErrnoException) => {
       stdoutClosed = true;
@@ -79,7 +71,6 @@ export const streamAnswer = (
       next: (event) => {
         if (json) out(`${JSON.stringify(event)}\n`);
         progress.step(event);
-        if (event.type === 'step') streaming = stopsAfter(event.step);
         if (event.type === 'token') tokens++;
         if (json) return;
         if (event.type === 'token') out(event.text);

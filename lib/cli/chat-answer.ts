@@ -1,8 +1,8 @@
-import { Observable, tap } from 'rxjs';
+import { Observable } from 'rxjs';
 import { type CompletionEvent, h2oText } from '../index';
 import type { ChatTerminal } from './chat-terminal';
 import { describe } from './output';
-import { stopsAfter, type watchStopRequests } from './stop-wait';
+import { cancelAnswer } from './stop-wait';
 import { growth } from './text-growth';
 
 /** How one answer of `h2o-rx chat` ended. */
@@ -13,8 +13,6 @@ export interface AnswerContext {
   terminal: Pick<ChatTerminal, 'write' | 'note'>;
   /** Ctrl-C while this answer is written. */
   interrupts$: Observable<void>;
-  /** The stop-generating requests in flight, to wait for after a Ctrl-C. */
-  stops: ReturnType<typeof watchStopRequests>;
 }
 
 /**
@@ -26,11 +24,10 @@ export interface AnswerContext {
  */
 export const writeAnswer$ = (
   events$: Observable<CompletionEvent>,
-  { terminal, interrupts$, stops }: AnswerContext,
+  { terminal, interrupts$ }: AnswerContext,
 ): Observable<AnswerEnd> =>
   new Observable<AnswerEnd>((subscriber) => {
     let shown = '';
-    let streaming = false;
     let stopping = false;
     const end = (how: AnswerEnd) => {
       subscriber.next(how);
@@ -39,42 +36,32 @@ export const writeAnswer$ = (
     const endLine = () => {
       if (shown !== '' && !shown.endsWith('\n')) terminal.write('\n');
     };
-    const answer = events$
-      .pipe(
-        tap((event) => {
-          if (event.type === 'step') streaming = stopsAfter(event.step);
-        }),
-        h2oText(),
-      )
-      .subscribe({
-        next: (text) => {
-          const next = growth(shown, text);
-          if ('append' in next) {
-            terminal.write(next.append);
-          } else {
-            endLine();
-            terminal.note('(the server corrected the answer:)');
-            terminal.write(next.rewrite);
-          }
-          shown = text;
-        },
-        error: (err: unknown) => {
+    const answer = events$.pipe(h2oText()).subscribe({
+      next: (text) => {
+        const next = growth(shown, text);
+        if ('append' in next) {
+          terminal.write(next.append);
+        } else {
           endLine();
-          terminal.note(`h2o-rx: ${describe(err)}`);
-          end('failed');
-        },
-        complete: () => {
-          endLine();
-          end('done');
-        },
-      });
+          terminal.note('(the server corrected the answer:)');
+          terminal.write(next.rewrite);
+        }
+        shown = text;
+      },
+      error: (err: unknown) => {
+        endLine();
+        terminal.note(`h2o-rx: ${describe(err)}`);
+        end('failed');
+      },
+      complete: () => {
+        endLine();
+        end('done');
+      },
+    });
     const interrupt = interrupts$.subscribe(() => {
       if (stopping) return end('stopped');
       stopping = true;
-      // Armed before the unsubscribe, so that a stop sent at once is counted too; an answer
-      // that never reached its stream step sends none.
-      const heard = streaming ? stops.settled() : Promise.resolve();
-      answer.unsubscribe();
+      const heard = cancelAnswer(answer);
       endLine();
       terminal.note('(stopped)');
       void heard.then(() => end('stopped'));

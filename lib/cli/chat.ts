@@ -27,7 +27,6 @@ import { chatTurns, type ChatTurns } from './chat-turns';
 import { emulatorOptions } from './emulator';
 import { openedOnce } from './opened-once';
 import { conversationOptions, reliabilityOptions } from './options';
-import { watchStopRequests } from './stop-wait';
 
 /**
  * The session: the lines read one at a time, in order (lines typed during an answer wait for
@@ -37,7 +36,6 @@ import { watchStopRequests } from './stop-wait';
  */
 export const converse = (turns: ChatTurns, terminal: ChatTerminal): Promise<number> =>
   new Promise<number>((resolve) => {
-    const stops = watchStopRequests();
     const answerInterrupts = new Subject<void>();
     let answering = false;
     let status: number | undefined;
@@ -57,7 +55,7 @@ export const converse = (turns: ChatTurns, terminal: ChatTerminal): Promise<numb
     const answer$ = (events$: Observable<CompletionEvent>) =>
       defer(() => {
         answering = true;
-        const context = { terminal, interrupts$: answerInterrupts, stops };
+        const context = { terminal, interrupts$: answerInterrupts };
         return writeAnswer$(events$, context).pipe(
           ignoreElements(),
           finalize(() => (answering = false)),
@@ -103,7 +101,6 @@ export const converse = (turns: ChatTurns, terminal: ChatTerminal): Promise<numb
         complete: () => {
           interrupts.unsubscribe();
           terminations.unsubscribe();
-          stops.close();
           terminal.close();
           resolve(status ?? 0);
         },
