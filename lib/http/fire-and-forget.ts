@@ -1,4 +1,5 @@
 import type { H2oStep } from '../errors';
+import { unrefTimer } from '../unref-timer';
 import { drainBody } from './body';
 import { exchange$ } from './request';
 import type { Transport } from './transport';
@@ -14,13 +15,6 @@ export interface ForgottenRequest {
   /** Wait this long before sending it (default 0). */
   readonly delayMs?: number;
 }
-
-// A timer that does not keep a Node process alive (browsers have no unref).
-const unrefTimer = (ms: number, run: () => void) => {
-  const timer = setTimeout(run, ms);
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
-};
 
 // Requests sent or waiting to be sent, each until it settles or is abandoned.
 const inFlight = new Set<Promise<void>>();

@@ -6,6 +6,7 @@ import { httpError, maxErrorBody } from './http-error';
 import { insecureCookieError } from './insecure-cookie';
 import type { Transport } from './transport';
 import { mergeHeaders } from './merge-headers';
+import { unrefTimer } from '../unref-timer';
 
 export type { Transport } from './transport';
 
@@ -112,9 +113,8 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
       if (!spec.linger?.()) return stop();
       // Nothing left on the network: the rest is read from memory, no timer needed.
       if (body?.arrived()) return;
-      const timer = setTimeout(stop, lingerMs);
       // Nothing waits on a lingering body: it must not keep the process alive.
-      (timer as { unref?: () => void }).unref?.();
+      const timer = unrefTimer(lingerMs, stop);
       void settled.finally(() => clearTimeout(timer));
     };
   });

@@ -1,5 +1,6 @@
 import { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 import type { CompletionEvent } from '../events';
+import { unrefTimer } from '../unref-timer';
 import { chatUiAnswerId } from './history';
 
 /**
@@ -49,9 +50,8 @@ export const readAlong = () => {
       if (waiting === mine) waiting = undefined;
       for (const next of mine) next();
     };
-    const timer = setTimeout(end, readAlongMs);
     // Nothing waits on it but a later turn: it must not keep a Node process alive.
-    (timer as { unref?: () => void }).unref?.();
+    const timer = unrefTimer(readAlongMs, end);
     read.add(read$.subscribe({ error: end, complete: end }));
   };
   return {
