@@ -57,17 +57,7 @@ const fromWebStream = (stream: ReadableStream<Uint8Array>): BodyReader => {
 const networkFailures = (
   chunks: AsyncIterable<Uint8Array>,
   step: H2oStep,
-  onEnd: () => void,
 ): AsyncIterable<Uint8Array> => {
-  // Once per body, however often a reader asks again after its end.
-  let ended = false;
-  const read = (result: IteratorResult<Uint8Array>) => {
-    if (result.done && !ended) {
-      ended = true;
-      onEnd();
-    }
-    return result;
-  };
   return {
     [Symbol.asyncIterator]: () => {
       const inner = chunks[Symbol.asyncIterator]();
@@ -75,7 +65,7 @@ const networkFailures = (
         throw new H2oNetworkError(step, err);
       };
       return {
-        next: () => inner.next().then(read, failed),
+        next: () => inner.next().then(undefined, failed),
         // A reader that stops early (`break`) releases the body as `yield*` would.
         return: () =>
           inner.return
@@ -86,24 +76,22 @@ const networkFailures = (
   };
 };
 
-const nothing = () => undefined;
-
 /**
  * Reads `body` (a Node Readable or a WHATWG `ReadableStream`) chunk by chunk; a failure to
  * read it is an {@link H2oNetworkError} of `step`, a body of any other type is
- * `unexpected-response`. `onEnd` is called once, when a reader first reaches the body's own end.
+ * `unexpected-response`.
  */
-export const readBody = (body: unknown, step: H2oStep, onEnd: () => void = nothing): BodyReader => {
+export const readBody = (body: unknown, step: H2oStep): BodyReader => {
   if (isWebStream(body)) {
     const reader = fromWebStream(body);
-    return { ...reader, chunks: networkFailures(reader.chunks, step, onEnd) };
+    return { ...reader, chunks: networkFailures(reader.chunks, step) };
   }
   if (isNodeReadable(body)) {
     // node-fetch reports an abort by emitting 'error' on the body, whether or not anyone still
     // reads it: without a listener that would crash the process.
     body.on('error', () => undefined);
     return {
-      chunks: networkFailures(body, step, onEnd),
+      chunks: networkFailures(body, step),
       cancel: () => body.destroy(),
       arrived: () => body.writableEnded === true || body.readableEnded === true,
     };

@@ -1,11 +1,11 @@
 import crossFetch from 'cross-fetch';
 import makeFetchCookie from 'fetch-cookie';
-import { getEventListeners } from 'node:events';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { FetchLike } from './fetch-like';
 import { cachingCookieJar } from './cookie-jar';
-import { reusesSignals } from './controllers';
+import { abortsWith } from './controllers';
+import { nodeFetchController } from './node-fetch-signal';
 import { evictIdleSockets } from './keep-alive';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
@@ -17,8 +17,6 @@ const idleMs = 4000;
 const httpAgent = evictIdleSockets(new http.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
 const httpsAgent = evictIdleSockets(new https.Agent({ keepAlive: true, timeout: idleMs }), idleMs);
 const agent = (url: URL): http.Agent => (url.protocol === 'http:' ? httpAgent : httpsAgent);
-
-const noListener = (signal: AbortSignal) => getEventListeners(signal, 'abort').length === 0;
 
 const isBrowser = (): boolean =>
   typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
@@ -40,11 +38,11 @@ export const withCookieJar = (fetch?: FetchLike): FetchLike => {
     return (input, init) => withCookies(input, init) as unknown as Promise<Response>;
   }
   const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch, newJar());
-  // cross-fetch in Node is node-fetch v2: it lets go of a signal at the response's end.
-  return reusesSignals(
+  // cross-fetch in Node is node-fetch v2, which takes a lighter signal than Node's.
+  return abortsWith(
     (input, init) =>
       withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>,
-    noListener,
+    nodeFetchController,
   );
 };
 

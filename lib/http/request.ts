@@ -1,7 +1,7 @@
 import { Observable, Subscriber } from 'rxjs';
 import { H2oError, H2oNetworkError, H2oStep } from '../errors';
 import { BodyReader, readBody, readText } from './body';
-import { giveBack, takeController } from './controllers';
+import { controllerFor } from './controllers';
 import { httpError, maxErrorBody } from './http-error';
 import { insecureCookieError } from './insecure-cookie';
 import type { Transport } from './transport';
@@ -56,18 +56,11 @@ const internalError = (step: H2oStep, err: unknown) =>
  */
 export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Observable<T> =>
   new Observable<T>((out) => {
-    const abort = takeController(transport);
+    const abort = controllerFor(transport);
     const url = transport.baseUrl + spec.path;
     const started = performance.now();
     let body: BodyReader | undefined;
     let finished = false;
-    // At the body's end the controller goes back to the transport's fetch, before the step
-    // emits (and the next step takes it): from then on it is not this request's to abort, and
-    // there is nothing left to abort either.
-    let released = false;
-    const release = () => {
-      released = giveBack(transport, abort);
-    };
 
     const run = async () => {
       const headers = mergeHeaders(transport.headers, spec.init.headers as Record<string, string>);
@@ -77,7 +70,7 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
           throw new H2oNetworkError(spec.step, err);
         });
       const ms = performance.now() - started;
-      body = readBody(response.body, spec.step, release);
+      body = readBody(response.body, spec.step);
       if (!(spec.accept ?? isOk)(response.status, response)) {
         throw httpError(spec.step, response, url, await readText(body, maxErrorBody));
       }
@@ -89,7 +82,7 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
 
     const stop = () => {
       finished = true;
-      if (!released) abort.abort();
+      abort.abort();
       body?.cancel();
     };
 

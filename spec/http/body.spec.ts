@@ -72,31 +72,4 @@ describe('readBody of a Node stream', () => {
     expect(reader.arrived()).toBe(true);
     await drainBody(reader);
   });
-
-  it("calls onEnd once, at the body's own end, however often a reader asks after it", async () => {
-    let ends = 0;
-    const reader = readBody(Readable.from([bytes('a')]), 'stream', () => ends++);
-    const chunks = reader.chunks[Symbol.asyncIterator]();
-    expect((await chunks.next()).value).toEqual(bytes('a'));
-    expect(ends).toBe(0);
-    expect((await chunks.next()).done).toBe(true);
-    expect((await chunks.next()).done).toBe(true);
-    expect(ends).toBe(1);
-  });
-
-  it('does not call onEnd for a body cut or failed before its end', async () => {
-    let ends = 0;
-    const stream = new PassThrough();
-    stream.write(bytes('a'));
-    const cut = readBody(stream, 'stream', () => ends++);
-    for await (const chunk of cut.chunks) {
-      expect(chunk).toEqual(bytes('a'));
-      break;
-    }
-    const failing = new PassThrough();
-    const read = drainBody(readBody(failing, 'stream', () => ends++));
-    failing.destroy(new Error('read ECONNRESET'));
-    await expect(read).rejects.toBeInstanceOf(H2oNetworkError);
-    expect(ends).toBe(0);
-  });
 });
