@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { firstValueFrom, Observable } from 'rxjs';
-import { completionEvents$, openConversation } from '../lib';
 import type { CompletionEvent, H2oConversation } from '../lib';
 import type { EmulatorOptions } from '../lib/testing';
+import { lib } from './built';
 import { rawCompletion, rawInputs } from './raw-client';
 import { askFor } from './reply';
 import { fmt, median, ratio, Row } from './stats';
@@ -86,7 +86,10 @@ export const conversation = async () => {
   try {
     const open = (url: string, dialect: 'h2o' | 'chat-ui') =>
       firstValueFrom(
-        openConversation(dialect === 'h2o' ? 'falcon-40b' : 'llama3', { baseUrl: url, dialect }),
+        lib.openConversation(dialect === 'h2o' ? 'falcon-40b' : 'llama3', {
+          baseUrl: url,
+          dialect,
+        }),
       );
     const chats: Record<string, H2oConversation> = {
       h2o: await open(h2oUrl, 'h2o'),
@@ -117,7 +120,7 @@ export const conversation = async () => {
     const gaps: number[] = [];
     let resumeError: string | undefined;
     for (let round = 0; round < ROUNDS && resumeError === undefined; round++) {
-      const events$ = completionEvents$('llama3', [{ role: 'user', content: askFor(8) }], {
+      const events$ = lib.completionEvents$('llama3', [{ role: 'user', content: askFor(8) }], {
         baseUrl: dropUrl,
         dialect: 'chat-ui',
       });

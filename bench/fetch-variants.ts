@@ -1,11 +1,13 @@
 // Sizes what each part of the default Node fetch stack costs a short completion, through the
 // public `fetch` option (no library change): 30 sequential completions x 200 tokens, cold,
 // per variant, interleaved rounds; client CPU ms and wall ms per completion, and the raw
-// client beside them. `npm run bench:fetch` — see bench/PROFILE.md.
+// client beside them. `npm run build && node --import tsx bench/fetch-variants.ts`; see
+// bench/PROFILE.md.
 import crossFetch from 'cross-fetch';
 import makeFetchCookie from 'fetch-cookie';
 import * as http from 'node:http';
-import { completion$, type FetchLike } from '../lib';
+import type { FetchLike } from '../lib';
+import { lib } from './built';
 import { spawnEmulator } from './child';
 import { rawCompletion, rawInputs } from './raw-client';
 import { askFor } from './reply';
@@ -109,15 +111,17 @@ const variants: Record<string, (() => FetchLike) | undefined> = {
 const libOne = (url: string, make?: () => FetchLike) =>
   new Promise<void>((resolve, reject) => {
     let count = 0;
-    completion$('falcon-40b', [{ role: 'user', content: askFor(TOKENS) }], {
-      baseUrl: url,
-      maxNewTokens: 1_000_000,
-      fetch: make?.(),
-    }).subscribe({
-      next: () => void count++,
-      error: reject,
-      complete: () => (count === TOKENS ? resolve() : reject(new Error(`${count} tokens`))),
-    });
+    lib
+      .completion$('falcon-40b', [{ role: 'user', content: askFor(TOKENS) }], {
+        baseUrl: url,
+        maxNewTokens: 1_000_000,
+        fetch: make?.(),
+      })
+      .subscribe({
+        next: () => void count++,
+        error: reject,
+        complete: () => (count === TOKENS ? resolve() : reject(new Error(`${count} tokens`))),
+      });
   });
 
 const rawOne = async (url: string) => {

@@ -2,7 +2,7 @@
 // the raw client, four requests each. Warm: two requests on an open session (openSession for
 // completion$, the raw client's own for the raw side). Interleaved, medians.
 import { firstValueFrom } from 'rxjs';
-import { openSession } from '../lib';
+import { lib } from './built';
 import { libCompletion } from './lib-client';
 import { rawCompletion, rawInputs, rawOpenSession } from './raw-client';
 import { stackCompletion, stackOpenSession } from './stack-client';
@@ -14,7 +14,7 @@ const TOKENS = 5;
 
 /** Runs the case against the emulator at `url` (latencyMs 20, in another process). */
 export const latency = async (url: string) => {
-  const libSession = await firstValueFrom(openSession({ baseUrl: url }));
+  const libSession = await firstValueFrom(lib.openSession({ baseUrl: url }));
   const rawSession = await rawOpenSession(url);
   const stackSession = await stackOpenSession(url);
   const runs = {

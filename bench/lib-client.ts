@@ -1,6 +1,7 @@
 // The library side of every case: one completion$ run, timed the way the raw client times
 // its own (subscribe → first token, and the count of tokens).
-import { completion$, type H2oSession } from '../lib';
+import type { H2oSession } from '../lib';
+import { lib } from './built';
 import { askFor } from './reply';
 import type { RawResult } from './raw-client';
 
@@ -18,17 +19,19 @@ export const libCompletion = (
     const started = performance.now();
     let firstMs = -1;
     let count = 0;
-    completion$('falcon-40b', [{ role: 'user', content: askFor(tokens) }], {
-      baseUrl,
-      session,
-      maxNewTokens: 1_000_000,
-    }).subscribe({
-      next: (text) => {
-        if (firstMs < 0) firstMs = performance.now() - started;
-        count++;
-        onToken?.(text);
-      },
-      error: reject,
-      complete: () => resolve({ count, firstMs }),
-    });
+    lib
+      .completion$('falcon-40b', [{ role: 'user', content: askFor(tokens) }], {
+        baseUrl,
+        session,
+        maxNewTokens: 1_000_000,
+      })
+      .subscribe({
+        next: (text) => {
+          if (firstMs < 0) firstMs = performance.now() - started;
+          count++;
+          onToken?.(text);
+        },
+        error: reject,
+        complete: () => resolve({ count, firstMs }),
+      });
   });

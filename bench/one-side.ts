@@ -1,8 +1,5 @@
 // What profile.ts and cpu.ts share: one side of the handshake cases (the built library or the
 // raw client), 200 tokens per completion on a fresh session, and the shapes they run in.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type * as lib from '../lib';
 import { rawCompletion, rawInputs } from './raw-client';
 import { askFor } from './reply';
 import { stackCompletion } from './stack-client';
@@ -17,14 +14,6 @@ export type Client = 'completion$' | 'raw' | 'stack';
 
 export const clientOf = (arg: string | undefined): Client =>
   arg === 'raw' || arg === 'stack' ? arg : 'completion$';
-
-// The tsc build (dist/cjs, so that a profile names every function; `npm run build` first),
-// or the one LIBDIST names (to set two builds side by side).
-const load = async (): Promise<typeof lib> => {
-  const built = process.env.LIBDIST ?? path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
-  if (!fs.existsSync(built)) throw new Error(`no ${built}: run npm run build first`);
-  return (await import(built)) as typeof lib;
-};
 
 /**
  * The side `client` as a maker of one completion against a server, checked for its token
@@ -42,7 +31,7 @@ export const loadSide = async (
       if (count !== TOKENS) throw new Error(`${client}: ${count} tokens of ${TOKENS}`);
     };
   }
-  const { completion$ } = await load();
+  const { completion$ } = (await import('./built')).lib;
   return (baseUrl) => () =>
     new Promise<void>((resolve, reject) => {
       let count = 0;

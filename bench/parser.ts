@@ -2,9 +2,8 @@
 // beside eventsource-parser v3 over the same ~50 MB of TGI events, split at the same random
 // chunk sizes; both sides JSON.parse every event's data. Interleaved, medians.
 import { createParser } from 'eventsource-parser';
-import { pumpStream } from '../lib/stream/pump';
-import { readTgiEvent } from '../lib/stream/tgi';
 import { planEvents } from '../lib/testing/h2o/tgi-stream';
+import { stream } from './built';
 import { fmt, median, ratio, Row } from './stats';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
@@ -50,7 +49,7 @@ type Parsed = { token?: { text?: string; special?: boolean } | null; generated_t
 const viaLibrary = async (chunks: readonly Uint8Array[]) => {
   let tokens = 0;
   let final = false;
-  await pumpStream(iterate(chunks), 16 * 1024 * 1024, readTgiEvent, {
+  await stream.pumpStream(iterate(chunks), 16 * 1024 * 1024, stream.readTgiEvent, {
     token: () => void tokens++,
     final: () => void (final = true),
   });

@@ -3,7 +3,7 @@
 // fetch-cookie with a fresh tough-cookie jar per completion, our shared keep-alive agent), with
 // none of the library's own layers. completion$ against this is what the library adds; this
 // against raw is what the fixed packages cost.
-import { withCookieJar } from '../lib/http/default-fetch';
+import { defaultFetch } from './built';
 import { FORM, MODEL, rawInputs, readTgiEvents, RawResult, streamBody } from './raw-client';
 
 const ok = async (step: string, response: Response): Promise<string> => {
@@ -20,12 +20,12 @@ async function* texts(body: AsyncIterable<Buffer>): AsyncIterable<string> {
 
 /** A session of the default stack: its fetch, whose cookie jar holds the settled cookie. */
 export interface StackSession {
-  readonly fetch: ReturnType<typeof withCookieJar>;
+  readonly fetch: ReturnType<typeof defaultFetch.withCookieJar>;
 }
 
 /** GET / and POST /settings through a fresh default fetch (and cookie jar). */
 export const stackOpenSession = async (baseUrl: string): Promise<StackSession> => {
-  const fetch = withCookieJar();
+  const fetch = defaultFetch.withCookieJar();
   const origin = new URL(baseUrl).origin;
   await ok('session', await fetch(`${baseUrl}/`, { headers: { accept: 'text/html' } }));
   await ok(
