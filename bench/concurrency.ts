@@ -1,14 +1,25 @@
 // Case 5: 1,000 completions at once (a fresh session each: four requests), completion$
 // beside the raw client, alternating; every one must finish with all its tokens. Each round's
-// two runs are back to back, and give one ratio of TTFT p50 and one of p99.
+// runs are back to back, each from a collected heap, and give one ratio of TTFT p50 and one of
+// p99.
 import { libCompletion } from './lib-client';
 import { rawCompletion, rawInputs, RawResult } from './raw-client';
 import { stackCompletion } from './stack-client';
-import { Check, fmt, median, percentile, ratio, roundRatios, Row, spreadOf } from './stats';
+import {
+  Check,
+  fmt,
+  interleave,
+  median,
+  percentile,
+  ratio,
+  roundRatios,
+  Row,
+  spreadOf,
+} from './stats';
 
 const CONCURRENT = 1000;
 const TOKENS = 100;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 // 'default stack': the raw client's requests through the default fetch stack (its floor).
 type Client = 'completion$' | 'raw' | 'default stack';
@@ -52,18 +63,16 @@ const round = async (client: Client, url: string, concurrent = CONCURRENT) => {
 /** Runs the case against the emulator at `url` (in another process). */
 export const concurrency = async (url: string) => {
   const clients: Client[] = ['completion$', 'raw', 'default stack'];
-  const rounds: Record<Client, Awaited<ReturnType<typeof round>>[]> = {
-    completion$: [],
-    raw: [],
-    'default stack': [],
-  };
   for (const client of clients) await round(client, url, 100); // warm-up, not counted
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let i = 0; i < clients.length; i++) {
-      const client = clients[(r + i) % clients.length];
-      rounds[client].push(await round(client, url));
-    }
-  }
+  const rounds = await interleave(
+    ROUNDS,
+    {
+      completion$: () => round('completion$', url),
+      raw: () => round('raw', url),
+      'default stack': () => round('default stack', url),
+    },
+    false,
+  );
   const m = (client: Client, key: 'p50' | 'p99' | 'tokensPerSecond') =>
     median(rounds[client].map((r) => r[key]));
   const completed = (client: Client) => Math.min(...rounds[client].map((r) => r.completed));

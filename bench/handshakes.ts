@@ -124,7 +124,7 @@ const handshakeCase =
   };
 
 /** 30 completions one after the other, each with its own handshake. */
-export const sequential = handshakeCase('sequential', 30, 7, inSequence, 1.1);
+export const sequential = handshakeCase('sequential', 30, 15, inSequence, 1.1);
 
 /** 300 completions started at once, each with its own handshake. */
-export const burst = handshakeCase('burst', 300, 5, atOnce, 1.05);
+export const burst = handshakeCase('burst', 300, 7, atOnce, 1.05);

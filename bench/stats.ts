@@ -79,21 +79,21 @@ export const spreadOf = (values: readonly number[]): Spread => {
 export const roundRatios = (a: readonly number[], b: readonly number[]): number[] =>
   a.map((value, i) => value / b[i]);
 
+// A full collection where the bench runs with --expose-gc (npm run bench does); else nothing.
+const collect = () => (globalThis as { gc?: () => void }).gc?.();
+
 /**
  * Runs every side once per round, in an order that rotates each round (so no side always
  * follows the same other one), after one warm-up run each; returns each side's figures in
  * round order, so that `figures.a[i]` and `figures.b[i]` come from the same round.
  */
-// A full collection where the bench runs with --expose-gc (npm run bench does); else nothing.
-const collect = () => (globalThis as { gc?: () => void }).gc?.();
-
-export const interleave = async <K extends string>(
+export const interleave = async <K extends string, T = number>(
   rounds: number,
-  sides: Record<K, () => Promise<number>>,
+  sides: Record<K, () => Promise<T>>,
   warmUp = true,
-): Promise<Record<K, number[]>> => {
+): Promise<Record<K, T[]>> => {
   const names = Object.keys(sides) as K[];
-  const figures = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  const figures = Object.fromEntries(names.map((n) => [n, [] as T[]])) as Record<K, T[]>;
   if (warmUp) for (const name of names) await sides[name]();
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < names.length; i++) {
