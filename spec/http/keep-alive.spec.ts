@@ -13,12 +13,14 @@ const clientIdleMs = 150;
 let server: Server;
 let url: string;
 const connections: string[] = [];
+// The server's idle timers, one per connection: cleared at the end, so that none (up to 10 s)
+// keeps Jest waiting after the last test.
+const idle = new Map<Socket, NodeJS.Timeout>();
 
 beforeAll(async () => {
   // Closes a connection idle for serverIdleMs, as a server's keep-alive timeout does, on its
   // own timer (Node's keepAliveTimeout would also send a `Keep-Alive: timeout=` hint, which
   // Node's agent follows, and which a proxy in front of a server need not send).
-  const idle = new Map<Socket, NodeJS.Timeout>();
   server = createServer((req, res) => {
     const socket = req.socket;
     clearTimeout(idle.get(socket));
@@ -38,6 +40,7 @@ beforeAll(async () => {
 afterAll(
   () =>
     new Promise<void>((resolve) => {
+      for (const timer of idle.values()) clearTimeout(timer);
       server.closeAllConnections();
       server.close(() => resolve());
     }),

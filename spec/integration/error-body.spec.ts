@@ -25,7 +25,14 @@ describe('error bodies', () => {
         while (!req.ended && written < limit) {
           written += chunk.length;
           if (!res.write(chunk)) {
-            await new Promise((r) => res.once('drain', r).once('close', r));
+            // Whichever comes first; the other listener goes too, so none pile up per wait.
+            await new Promise<void>((resolve) => {
+              const go = () => {
+                res.off('drain', go).off('close', go);
+                resolve();
+              };
+              res.once('drain', go).once('close', go);
+            });
           }
         }
         res.end();
