@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Lib from '../lib';
+import type * as Controllers from '../lib/http/controllers';
 import type * as DefaultFetch from '../lib/http/default-fetch';
+import type * as NodeFetchSignal from '../lib/http/node-fetch-signal';
 import type * as Pump from '../lib/stream/pump';
 import type * as Tgi from '../lib/stream/tgi';
 
@@ -28,4 +30,9 @@ export const defaultFetch = load<typeof DefaultFetch>('http/default-fetch.js');
 export const stream = {
   ...load<typeof Pump>('stream/pump.js'),
   ...load<typeof Tgi>('stream/tgi.js'),
+};
+/** How the built default fetch is marked to abort through node-fetch's light signal. */
+export const aborting = {
+  ...load<typeof Controllers>('http/controllers.js'),
+  ...load<typeof NodeFetchSignal>('http/node-fetch-signal.js'),
 };

@@ -1,7 +1,7 @@
 import type { H2oStep } from '../errors';
 import { unrefTimer } from '../unref-timer';
 import { drainBody } from './body';
-import { exchange$ } from './request';
+import { exchange$, type RequestParts } from './request';
 import type { Transport } from './transport';
 
 /** How long a fire-and-forget request may take before it is abandoned. */
@@ -11,7 +11,7 @@ export const fireAndForgetMs = 2000;
 export interface ForgottenRequest {
   readonly step: H2oStep;
   readonly path: string;
-  readonly init: RequestInit;
+  readonly init: RequestParts;
   /** Wait this long before sending it (default 0). */
   readonly delayMs?: number;
 }

@@ -22,17 +22,18 @@ export const isLoopbackHost = (hostname: string): boolean => {
   );
 };
 
-// Whether a transport's server is plain http on a host that is not loopback (its host then),
-// worked out once per transport rather than on every answer.
-const plainRemoteHosts = new WeakMap<object, string | null>();
-const plainRemoteHost = (transport: { readonly baseUrl: string }): string | null => {
-  let host = plainRemoteHosts.get(transport);
-  if (host === undefined) {
-    const { protocol, hostname } = new URL(transport.baseUrl);
-    host = protocol !== 'http:' || isLoopbackHost(hostname) ? null : hostname;
-    plainRemoteHosts.set(transport, host);
+// Whether a server is plain http on a host that is not loopback (its host then), kept for the
+// last base URL asked about: a process talks to one server or few, while every completion has
+// a transport of its own, so this is worked out once, not once per completion.
+let lastBaseUrl: string | undefined;
+let lastHost: string | null = null;
+const plainRemoteHost = ({ baseUrl }: { readonly baseUrl: string }): string | null => {
+  if (baseUrl !== lastBaseUrl) {
+    const { protocol, hostname } = new URL(baseUrl);
+    lastHost = protocol !== 'http:' || isLoopbackHost(hostname) ? null : hostname;
+    lastBaseUrl = baseUrl;
   }
-  return host;
+  return lastHost;
 };
 
 /**

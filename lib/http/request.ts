@@ -19,11 +19,20 @@ export interface Received {
   readonly url: string;
 }
 
+/** What a step's request carries; all of it, and nothing else, goes to the fetch. */
+export interface RequestParts {
+  readonly method: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** `'manual'` where a step reads the redirect itself. */
+  readonly redirect?: RequestRedirect;
+}
+
 /** One request of a step. */
 export interface ExchangeSpec<T> {
   readonly step: H2oStep;
   readonly path: string;
-  readonly init: RequestInit;
+  readonly init: RequestParts;
   /** Statuses that are not errors (default: 2xx). */
   readonly accept?: (status: number, response: Response) => boolean;
   /** Reads the answer and emits into `out`; the exchange completes when it resolves. */
@@ -63,12 +72,19 @@ export const exchange$ = <T>(transport: Transport, spec: ExchangeSpec<T>): Obser
     let finished = false;
 
     const run = async () => {
-      const headers = mergeHeaders(transport.headers, spec.init.headers as Record<string, string>);
-      const response = await transport
-        .fetch(url, { ...spec.init, headers, signal: abort.signal })
-        .catch((err: unknown) => {
-          throw new H2oNetworkError(spec.step, err);
-        });
+      const { method, headers, body: sent, redirect } = spec.init;
+      // Written out field by field: spreading the init objects of every step's shape takes
+      // V8's slowest copy, once per request.
+      const init: RequestInit = {
+        method,
+        headers: mergeHeaders(transport.headers, headers),
+        body: sent,
+        redirect,
+        signal: abort.signal,
+      };
+      const response = await transport.fetch(url, init).catch((err: unknown) => {
+        throw new H2oNetworkError(spec.step, err);
+      });
       const ms = performance.now() - started;
       body = readBody(response.body, spec.step);
       if (!(spec.accept ?? isOk)(response.status, response)) {

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import { drainBody } from '../http/body';
 import { readJsonObject } from '../http/json';
-import { exchange$, Received } from '../http/request';
+import { exchange$, Received, type RequestParts } from '../http/request';
 import type { Transport, WireBody } from '../http/transport';
 import { unexpectedResponse } from '../protocol-errors';
 import type { StepResult } from './chain';
@@ -17,7 +17,7 @@ const isRedirect = (status: number, response: Response) =>
 
 const settingsRequest = (
   transport: Transport,
-  init: RequestInit,
+  init: Omit<RequestParts, 'method'>,
   accept: ((status: number, response: Response) => boolean) | undefined,
   read: (received: Received) => Promise<void>,
 ): Observable<StepResult<void>> =>

@@ -1,5 +1,6 @@
 import { fireAndForget } from '../http/fire-and-forget';
 import type { Transport } from '../http/transport';
+import type { RequestParts } from '../http/request';
 import { conversationPath } from './conversation';
 
 // The stop request follows the abort by 50 ms (node-fetch closes the socket at once, undici
@@ -12,7 +13,7 @@ const stopDelayMs = 50;
  * gone, and nothing it could do with a failure.
  */
 export const sendStop = (transport: Transport, id: string, body?: unknown): void => {
-  const init: RequestInit =
+  const init: RequestParts =
     body === undefined
       ? { method: 'POST', headers: { accept: 'application/json' } }
       : {

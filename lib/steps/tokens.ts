@@ -2,14 +2,14 @@ import { Observable } from 'rxjs';
 import { H2oProtocolError } from '../errors';
 import { malformed, truncated } from '../protocol-errors';
 import type { CompletionEvent } from '../events';
-import { exchange$, Transport } from '../http/request';
+import { exchange$, type RequestParts, Transport } from '../http/request';
 import { PayloadReader, pumpStream } from '../stream/pump';
 
 /** The stream request of a dialect, and how to read and stop it. */
 export interface StreamSpec {
   readonly conversationId: string;
   readonly path: string;
-  readonly init: RequestInit;
+  readonly init: RequestParts;
   readonly read: PayloadReader;
   readonly maxLineBytes: number;
   /** The token that ends the answer; a special token is passed on only when it is this one. */
