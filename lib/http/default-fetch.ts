@@ -5,7 +5,7 @@ import * as https from 'node:https';
 import type { FetchLike } from './fetch-like';
 import { cachingCookieJar } from './cookie-jar';
 import { abortsWith } from './controllers';
-import { nodeFetchController } from './node-fetch-signal';
+import { nodeFetchController, takesLightSignal } from './node-fetch-signal';
 import { evictIdleSockets } from './keep-alive';
 
 // node-fetch v2 sends `Connection: close` unless it is given an agent: one keep-alive pool per
@@ -24,6 +24,14 @@ const isBrowser = (): boolean =>
 
 const newJar = () => cachingCookieJar(new makeFetchCookie.toughCookie.CookieJar());
 
+// cross-fetch in Node is node-fetch v2, which takes a lighter signal than Node's. Asked of its
+// own Request once: should a later version check otherwise, requests get AbortControllers.
+let light: boolean | undefined;
+const lightSignal = (): boolean =>
+  (light ??= takesLightSignal(
+    (crossFetch as unknown as { Request?: Parameters<typeof takesLightSignal>[0] }).Request,
+  ));
+
 /**
  * Wraps `fetch` (default: cross-fetch over keep-alive agents) with fetch-cookie and a fresh,
  * empty tough-cookie jar, so that it keeps the session cookie as a completion needs: for
@@ -38,12 +46,9 @@ export const withCookieJar = (fetch?: FetchLike): FetchLike => {
     return (input, init) => withCookies(input, init) as unknown as Promise<Response>;
   }
   const withCookies = makeFetchCookie(crossFetch as unknown as typeof globalThis.fetch, newJar());
-  // cross-fetch in Node is node-fetch v2, which takes a lighter signal than Node's.
-  return abortsWith(
-    (input, init) =>
-      withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>,
-    nodeFetchController,
-  );
+  const withAgent: FetchLike = (input, init) =>
+    withCookies(input, { agent, ...init } as RequestInit) as unknown as Promise<Response>;
+  return lightSignal() ? abortsWith(withAgent, nodeFetchController) : withAgent;
 };
 
 /**

@@ -17,6 +17,22 @@ class Signal {
 // A bundler may rename the class; node-fetch reads the name.
 Object.defineProperty(Signal, 'name', { value: 'AbortSignal' });
 
+/**
+ * Whether a fetch's `Request` class takes the light signal: node-fetch v2's does (it reads
+ * the class's name); another might check otherwise, and then throws.
+ */
+export const takesLightSignal = (
+  request: (new (url: string, init: { signal: AbortSignal }) => unknown) | undefined,
+): boolean => {
+  if (typeof request !== 'function') return false;
+  try {
+    new request('http://127.0.0.1/', { signal: nodeFetchController().signal });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /** A controller whose signal node-fetch v2 (cross-fetch in Node) accepts. */
 export const nodeFetchController = (): Aborter => {
   const signal = new Signal();

@@ -1,4 +1,6 @@
-import { nodeFetchController } from '../../lib/http/node-fetch-signal';
+import { controllerFor } from '../../lib/http/controllers';
+import { createDefaultFetch } from '../../lib/http/default-fetch';
+import { nodeFetchController, takesLightSignal } from '../../lib/http/node-fetch-signal';
 
 describe('nodeFetchController', () => {
   it('calls each abort listener still added, once, however often it is aborted', () => {
@@ -35,5 +37,31 @@ describe('nodeFetchController', () => {
     expect(Object.getPrototypeOf(nodeFetchController().signal).constructor.name).toBe(
       'AbortSignal',
     );
+  });
+});
+
+describe('takesLightSignal', () => {
+  it("is true of node-fetch v2's Request (cross-fetch in Node), false of one that refuses it", () => {
+    const nodeFetch = jest.requireActual<{ Request: new (url: string, init: object) => unknown }>(
+      'cross-fetch',
+    );
+    expect(takesLightSignal(nodeFetch.Request)).toBe(true);
+    class Strict {
+      constructor(_url: string, init: { signal: unknown }) {
+        if (!(init.signal instanceof AbortSignal)) throw new TypeError('not an AbortSignal');
+      }
+    }
+    expect(takesLightSignal(Strict)).toBe(false);
+    expect(takesLightSignal(undefined)).toBe(false);
+  });
+});
+
+describe('controllerFor', () => {
+  it('gives the default Node fetch the light signal, any other fetch an AbortController', () => {
+    const light = controllerFor({ fetch: createDefaultFetch() }).signal;
+    expect(light).not.toBeInstanceOf(AbortSignal);
+    expect(Object.getPrototypeOf(light).constructor.name).toBe('AbortSignal');
+    const yours = controllerFor({ fetch: (input, init) => fetch(input, init) }).signal;
+    expect(yours).toBeInstanceOf(AbortSignal);
   });
 });
