@@ -57,24 +57,22 @@ const fromWebStream = (stream: ReadableStream<Uint8Array>): BodyReader => {
 const networkFailures = (
   chunks: AsyncIterable<Uint8Array>,
   step: H2oStep,
-): AsyncIterable<Uint8Array> => {
-  return {
-    [Symbol.asyncIterator]: () => {
-      const inner = chunks[Symbol.asyncIterator]();
-      const failed = (err: unknown): never => {
-        throw new H2oNetworkError(step, err);
-      };
-      return {
-        next: () => inner.next().then(undefined, failed),
-        // A reader that stops early (`break`) releases the body as `yield*` would.
-        return: () =>
-          inner.return
-            ? inner.return().then(undefined, failed)
-            : Promise.resolve({ done: true as const, value: undefined }),
-      };
-    },
-  };
-};
+): AsyncIterable<Uint8Array> => ({
+  [Symbol.asyncIterator]: () => {
+    const inner = chunks[Symbol.asyncIterator]();
+    const failed = (err: unknown): never => {
+      throw new H2oNetworkError(step, err);
+    };
+    return {
+      next: () => inner.next().then(undefined, failed),
+      // A reader that stops early (`break`) releases the body as `yield*` would.
+      return: () =>
+        inner.return
+          ? inner.return().then(undefined, failed)
+          : Promise.resolve({ done: true as const, value: undefined }),
+    };
+  },
+});
 
 /**
  * Reads `body` (a Node Readable or a WHATWG `ReadableStream`) chunk by chunk; a failure to

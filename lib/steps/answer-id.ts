@@ -30,9 +30,9 @@ export const readAlongMs = 2000;
  * own, whether the subscriber stays or not (a cancelled turn's partial answer is the next turn's
  * parent too), until it ends or {@link readAlongMs} passed. chat-ui stores the answer with the
  * generation id before it streams, so the read learns the id while the answer still comes, and
- * the next turn needs no read on its way to the first token. `ended()` resolves once the read
- * last started has ended (at once if none did): what comes next waits for it rather than
- * sending a read of its own. The read's values and errors are dropped.
+ * the next turn needs no read on its way to the first token. `after(then$)` subscribes to
+ * `then$` once the read last started has ended (at once if none runs): what comes next waits
+ * for it rather than sending a read of its own. The read's values and errors are dropped.
  */
 export const readAlong = () => {
   // Called once the read running now ends; undefined while none runs.

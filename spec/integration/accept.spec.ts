@@ -1,12 +1,6 @@
 import { completion$, H2oHttpError } from '../../lib';
 import { collect, hello } from '../helpers';
-import {
-  closeRouteServers,
-  h2oRoutes,
-  RouteServer,
-  startRouteServer,
-  streamPath,
-} from '../support/route-server';
+import { h2oRoutes, RouteServer, startRouteServer, streamPath } from '../support/route-server';
 
 // SvelteKit 1.15 splits Accept on "," and does not trim what follows: " application/json"
 // (after a space) matches nothing, and the error comes back as an HTML page.
@@ -15,7 +9,6 @@ const wantsJson = (accept: string | undefined) =>
 
 describe('Accept headers the 2023 server negotiates', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   it('a 429 at the stream step keeps the server JSON message', async () => {
     server = await startRouteServer(

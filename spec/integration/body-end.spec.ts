@@ -1,7 +1,6 @@
 import { completion$, H2oProtocolError, isRetryable } from '../../lib';
 import { collect, hello } from '../helpers';
 import {
-  closeRouteServers,
   h2oRoutes,
   RouteServer,
   startRouteServer,
@@ -11,7 +10,6 @@ import {
 
 describe('the end of the stream body', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   const streaming = (body: string) =>
     startRouteServer(

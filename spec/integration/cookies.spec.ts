@@ -1,17 +1,10 @@
 import { completion$, H2oHttpError, H2oProtocolError, isRetryable, withCookieJar } from '../../lib';
 import { Emulator, startEmulator } from '../../lib/testing';
 import { collect, cookieOf, hello, viaLoopback } from '../helpers';
-import {
-  closeRouteServers,
-  answerHi,
-  h2oRoutes,
-  RouteServer,
-  startRouteServer,
-} from '../support/route-server';
+import { answerHi, h2oRoutes, RouteServer, startRouteServer } from '../support/route-server';
 
 describe('the insecure-cookie check', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   // The client believes the server is chat.example over plain http.
   const remote = { baseUrl: 'http://chat.example', fetch: viaLoopback('chat.example') };

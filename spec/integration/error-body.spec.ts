@@ -1,16 +1,9 @@
 import { completion$, H2oHttpError } from '../../lib';
 import { collect, hello, until } from '../helpers';
-import {
-  closeRouteServers,
-  h2oRoutes,
-  RouteServer,
-  startRouteServer,
-  streamPath,
-} from '../support/route-server';
+import { h2oRoutes, RouteServer, startRouteServer, streamPath } from '../support/route-server';
 
 describe('error bodies', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   it('are read up to their cap, then the body is cancelled (an endless one too)', async () => {
     const limit = 64 * 1024 * 1024;

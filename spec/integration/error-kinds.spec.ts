@@ -9,7 +9,6 @@ import {
 } from '../../lib';
 import { collect, hello } from '../helpers';
 import {
-  closeRouteServers,
   h2oRoutes,
   RouteServer,
   startRouteServer,
@@ -29,7 +28,6 @@ const altered =
 
 describe('what becomes a network error', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   const start = async () => {
     server = await startRouteServer(

@@ -3,7 +3,6 @@ import { completion$ } from '../../lib';
 import { fireAndForgetSettled } from '../../lib/http/fire-and-forget';
 import { collect, hello, until } from '../helpers';
 import {
-  closeRouteServers,
   h2oRoutes,
   RouteRequest,
   RouteServer,
@@ -35,7 +34,6 @@ const sse = (res: ServerResponse, body: string, hold = false) => {
 
 describe('fire-and-forget requests (stop-generating, the deleteAfter DELETE)', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   it('deleteAfter never holds back a stream: false answer, and gives up after 2 s', async () => {
     server = await startHanging((res) =>
@@ -84,7 +82,6 @@ describe('fire-and-forget requests (stop-generating, the deleteAfter DELETE)', (
 
 describe('a stream the client cuts itself', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   const start = (body: string) =>
     startRouteServer(

@@ -2,7 +2,6 @@ import { lastValueFrom } from 'rxjs';
 import { completion$, openSession } from '../../lib';
 import { collect, hello } from '../helpers';
 import {
-  closeRouteServers,
   answerHi,
   h2oRoutes,
   RouteServer,
@@ -12,7 +11,6 @@ import {
 
 describe('user headers', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   it('that differ from the protocol headers only in case do not override them', async () => {
     server = await startRouteServer(h2oRoutes(answerHi));

@@ -1,7 +1,6 @@
 import { completion$ } from '../../lib';
 import { collect, hello, until } from '../helpers';
 import {
-  closeRouteServers,
   h2oRoutes,
   RouteServer,
   startRouteServer,
@@ -11,7 +10,6 @@ import {
 
 describe('after the final event', () => {
   let server: RouteServer | undefined;
-  afterEach(closeRouteServers);
 
   it('more tokens (not the protocol tail) close the connection at once', async () => {
     let extra = 0;

@@ -25,10 +25,11 @@ export interface RouteServer {
   close(): Promise<void>;
 }
 
-// Every route server still open: a spec closes them all after each test (closeRouteServers).
+// Every route server still open: all are closed after each test (closeRouteServers, run by
+// spec/support/after-each.ts for every spec file).
 const openServers = new Set<RouteServer>();
 
-/** Closes every route server still open; a spec's `afterEach(closeRouteServers)`. */
+/** Closes every route server still open; run after every test. */
 export const closeRouteServers = async (): Promise<void> => {
   await Promise.all([...openServers].map((server) => server.close()));
 };
