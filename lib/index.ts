@@ -1,5 +1,22 @@
 export { completion$, completionEvents$ } from './completion';
-export type { CompletionEvent, DoneEvent, HandshakeStep, StepEvent, TokenEvent } from './events';
+export type {
+  ChatUiUpdateEvent,
+  CompletionEvent,
+  DoneEvent,
+  FileEvent,
+  HandshakeStep,
+  KeepAliveEvent,
+  ReasoningEvent,
+  ReasoningStatusEvent,
+  RouterEvent,
+  StepEvent,
+  TitleEvent,
+  TokenEvent,
+  ToolCallEvent,
+  ToolErrorEvent,
+  ToolProgressEvent,
+  ToolResultEvent,
+} from './events';
 export { H2oError, H2oHttpError, H2oInputError, H2oNetworkError, H2oProtocolError } from './errors';
 export type { H2oProtocolReason, H2oStep } from './errors';
 export { withCookieJar } from './http/default-fetch';
