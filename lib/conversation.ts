@@ -12,7 +12,6 @@ import {
   resolveCompletion,
   ResolvedCompletion,
 } from './options';
-import { untilAnswered } from './steps/answer-end';
 import { conversation$ } from './steps/conversation';
 import { removeConversation$ } from './steps/delete';
 import type { HistoryMessage } from './steps/history';
@@ -94,7 +93,7 @@ const isStreamed = (options: AskOptions | undefined): boolean => {
   return options.stream !== false;
 };
 
-// The face of one conversation: input checks, one turn at a time, the answer's end.
+// The face of one conversation: input checks, one turn at a time.
 const face = (
   c: ResolvedCompletion,
   options: ConversationOptions,
@@ -116,8 +115,9 @@ const face = (
       // Released before the end reaches the subscriber, so that it may start the next turn
       // there (`catchError`, `concat` in a handler); `finalize` would run only after it.
       const release = () => (busy = false);
+      // The driver ends the turn where the server has stored it (its answer's end, then the
+      // read that sees it stored).
       const events$ = make().pipe(
-        untilAnswered(c.endToken),
         whenEnded({ complete: release, error: release, unsubscribe: release }),
       );
       return streamed ? events$ : events$.pipe(filter((e) => e.type !== 'token'));

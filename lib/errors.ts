@@ -1,5 +1,5 @@
-/** The part of the pipeline an error came from. */
-export type H2oStep = 'input' | 'session' | 'settings' | 'conversation' | 'stream';
+/** The part of the pipeline an error came from (`models`: `listModels$`'s own request). */
+export type H2oStep = 'input' | 'session' | 'settings' | 'conversation' | 'stream' | 'models';
 
 /** Why a response broke the protocol; see {@link H2oProtocolError}. */
 export type H2oProtocolReason =

@@ -52,14 +52,14 @@ const listing$ = (options: ListModelsOptions): Observable<ModelInfo[]> =>
     resolveSignal(options.signal);
     const headers = resolveHeaders(options.headers);
     return exchange$<ModelInfo[]>(resolveTransport(baseUrl, headers, resolveFetch(options.fetch)), {
-      step: 'session',
+      step: 'models',
       path: '/api/models',
       init: { method: 'GET', headers: { accept: 'application/json' } },
       consume: async (answer, out) => {
-        const list = await readJsonArray('session', answer);
+        const list = await readJsonArray('models', answer);
         const found = list.map(toModel);
         if (found.some((m) => m === undefined)) {
-          throw unexpectedResponse('session', 'a model without an id');
+          throw unexpectedResponse('models', 'a model without an id');
         }
         out.next(found as ModelInfo[]);
       },

@@ -1,12 +1,14 @@
-import { map, Observable } from 'rxjs';
-import { just$, whenEnded, lazy$, switchTo } from '../just';
+import { map, Observable, tap } from 'rxjs';
+import { just$, lazy$, switchTo } from '../just';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
-import { readAlong, Tip, tipIn } from '../steps/answer-id';
+import { Tip, tipIn } from '../steps/answer-id';
 import { chatUiStream$ } from '../steps/chat-ui-stream';
-import { chatUiAnswerId, chatUiBranch, chatUiStored$ } from '../steps/history';
+import { chatUiAnswerId, chatUiBranch, chatUiFinished, chatUiStored$ } from '../steps/history';
+import { endsWhenStored, readUntil } from '../steps/stored';
 import type { ConversationDriver, TurnContext } from '../steps/turn';
+import { turnGate } from '../steps/turn-gate';
 import { uuidV4 } from '../uuid';
 
 type Stored = Record<string, unknown>;
@@ -14,17 +16,20 @@ type Stored = Record<string, unknown>;
 /**
  * Dialect chat-ui (today's chat-ui): a turn names its parent (the root, then the previous
  * answer), whose id the stream does not carry: it is read from the stored conversation (the
- * answer holding the `generationId` this client sent) while the answer streams, so a follow-up
- * costs one request on its way to the first token. A turn whose read did not finish (it was
- * cancelled early, the read failed) reads before its stream instead; none is needed after
- * `messages$`. Regenerate is `is_retry` on the answer (a sibling is kept). A failed turn
- * retried: if the server stored its answer (and so its user message), that answer is
- * regenerated instead of the user message being sent again.
+ * answer holding the `generationId` this client sent) once the server has stored the answer
+ * whole (`interrupted` set: the server saves after it has streamed `finished`), which is also
+ * when the turn ends; after a stop, once the stopped answer is stored, before the next turn
+ * goes (the server's stop aborts whatever generation of the conversation runs when it lands).
+ * A follow-up then costs one request on its way to the first token; none is needed after
+ * `messages$`. Regenerate is `is_retry` on the answer (a sibling is kept). A turn subscribed
+ * again after any end but a whole answer (an error, `timeout`, an unsubscribe): if the server
+ * stored its answer (and so its user message), that answer is regenerated instead of the user
+ * message being sent again.
  */
 export const chatUiConversation = (t: TurnContext): ConversationDriver => {
   let tip: Tip = { id: t.rootId };
-  // What follows a turn waits for its read rather than reading again.
-  const along = readAlong();
+  // What follows a turn waits until the server stored it.
+  const gate = turnGate();
 
   const stored$ = () => chatUiStored$(t.transport, t.conversationId);
 
@@ -36,6 +41,10 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
     if (id !== undefined) tip = { id };
   };
 
+  // Once the server stored the answer of `generationId`, the tip names it.
+  const stored = (generationId: string) => () =>
+    readUntil(stored$(), (c) => chatUiFinished(c, generationId)).pipe(tap(learnTip));
+
   const stream$ = (data: Stored, generationId: string): Observable<CompletionEvent> =>
     chatUiStream$(t.transport, {
       conversationId: t.conversationId,
@@ -46,12 +55,18 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
       maxLineBytes: t.maxLineBytes,
       endToken: t.endToken,
       resume: t.resume,
-    }).pipe(along.beside(stored$().pipe(map(learnTip))));
+    }).pipe(
+      endsWhenStored(gate, t.endToken, {
+        whole: stored(generationId),
+        stopped: stored(generationId),
+      }),
+    );
 
   return {
     turn$: (inputs) => {
+      // An attempt that did not end whole: subscribing again retries it.
       let failed: { generationId: string; parent: Tip } | undefined;
-      return along.after(
+      return gate.after(
         lazy$(() => {
           const prior = failed;
           failed = undefined;
@@ -68,15 +83,16 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
             return { inputs, id, is_retry: false };
           };
           const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
+          failed = { generationId, parent };
           return data$.pipe(
             switchTo((data) => stream$(data, generationId)),
-            whenEnded({ error: () => (failed = { generationId, parent }) }),
+            tap({ complete: () => (failed = undefined) }),
           );
         }),
       );
     },
     regenerate$: () =>
-      along.after(
+      gate.after(
         lazy$(() => {
           const current = tip;
           const generationId = uuidV4();
@@ -96,7 +112,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
         }),
       ),
     messages$: () =>
-      along.after(
+      gate.after(
         stored$().pipe(
           map((conversation) => {
             learnTip(conversation);

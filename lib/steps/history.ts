@@ -1,4 +1,6 @@
 import type { Observable } from 'rxjs';
+import { H2oHttpError } from '../errors';
+import { maxErrorBody } from '../http/http-error';
 import { readJsonObject } from '../http/json';
 import { exchange$ } from '../http/request';
 import type { Transport } from '../http/transport';
@@ -28,10 +30,26 @@ const toMessage = (m: Stored): HistoryMessage | undefined => {
   return typeof m.id === 'string' ? { role, content, id: m.id } : { role, content };
 };
 
-/** The page node's messages of a `__data.json` answer (dialect h2o), in order. */
-export const h2oDataMessages = (json: Stored): HistoryMessage[] => {
+// A page load that threw: SvelteKit answers 200 and puts the error in the node.
+const nodeError = (node: Stored, url: string): H2oHttpError => {
+  const status = typeof node.status === 'number' ? node.status : 500;
+  const error = isRecord(node.error) ? node.error : {};
+  const said = typeof error.message === 'string' ? error.message : 'Internal Error';
+  return new H2oHttpError(
+    'conversation',
+    { status, url, body: JSON.stringify(node).slice(0, maxErrorBody) },
+    `conversation: HTTP ${status}: ${said}`,
+  );
+};
+
+/**
+ * The page node's messages of a `__data.json` answer (dialect h2o), in order; an error node (a
+ * conversation that is gone: 404) is the `H2oHttpError` its status says, as the stream's is.
+ */
+export const h2oDataMessages = (json: Stored, url = ''): HistoryMessage[] => {
   const nodes = Array.isArray(json.nodes) ? json.nodes : [];
   for (const node of nodes) {
+    if (isRecord(node) && node.type === 'error') throw nodeError(node, url);
     if (!isRecord(node) || node.type !== 'data' || !Array.isArray(node.data)) continue;
     const page = unflatten(node.data);
     if (isRecord(page) && Array.isArray(page.messages)) {
@@ -80,6 +98,17 @@ export const chatUiAnswerId = (conversation: Stored, generationId: string): stri
   return undefined;
 };
 
+/**
+ * True once chat-ui stored the answer of `generationId` whole: it sets `interrupted` with the
+ * final text, and saves the message after the stream has ended (transcripts 08e, 08g).
+ */
+export const chatUiFinished = (conversation: Stored, generationId: string): boolean => {
+  for (const m of byId(conversation).values()) {
+    if (m.generationId === generationId) return typeof m.interrupted === 'boolean';
+  }
+  return false;
+};
+
 /** `GET /conversation/<id>/__data.json` as the 2023 front end reads it after each turn. */
 export const h2oHistory$ = (transport: Transport, id: string): Observable<HistoryMessage[]> =>
   exchange$(transport, {
@@ -88,7 +117,7 @@ export const h2oHistory$ = (transport: Transport, id: string): Observable<Histor
     path: `${conversationPath(id)}/__data.json?x-sveltekit-invalidated=_1`,
     init: { method: 'GET', headers: { accept: 'application/json' } },
     consume: async (received, out) => {
-      out.next(h2oDataMessages(await readJsonObject('conversation', received)));
+      out.next(h2oDataMessages(await readJsonObject('conversation', received), received.url));
     },
   });
 

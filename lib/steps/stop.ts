@@ -3,14 +3,11 @@ import type { Transport } from '../http/transport';
 import type { RequestParts } from '../http/request';
 import { conversationPath } from './conversation';
 
-// The stop request follows the abort by 50 ms (node-fetch closes the socket at once, undici
-// takes 10-20 ms), so that the server sees the stream's socket closed by the client before it
-// ends that stream itself: its logs (and tests) then show the client's abort.
-const stopDelayMs = 50;
-
 /**
  * `POST /conversation/<id>/stop-generating`, fire and forget: the subscriber has already
- * gone, and nothing it could do with a failure.
+ * gone, and nothing it could do with a failure. It leaves at once: every moment it waits the
+ * server generates on, and a 2023 server applies a stop to each generation of the
+ * conversation that began before it, so a late stop can cut the next turn.
  */
 export const sendStop = (transport: Transport, id: string, body?: unknown): void => {
   const init: RequestParts =
@@ -25,6 +22,5 @@ export const sendStop = (transport: Transport, id: string, body?: unknown): void
     step: 'stream',
     path: `${conversationPath(id)}/stop-generating`,
     init,
-    delayMs: stopDelayMs,
   });
 };

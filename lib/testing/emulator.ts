@@ -25,6 +25,8 @@ const settingsOf = (options: EmulatorOptions): EmulatorSettings => ({
     options.rateLimit === undefined ? undefined : nonNegative('rateLimit', options.rateLimit, 0),
   static: options.static,
   prompts: [],
+  saveDelayMs: nonNegative('saveDelayMs', options.saveDelayMs, 10),
+  stopCheckMs: nonNegative('h2o.stopCheckMs', options.h2o?.stopCheckMs, 1000),
 });
 
 // A mistyped folder would otherwise serve the app's 404 for every file, far from the cause.

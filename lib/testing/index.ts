@@ -7,6 +7,7 @@ export { startEmulator } from './emulator';
 export type {
   Emulator,
   EmulatorChatUiOptions,
+  EmulatorH2oOptions,
   EmulatorFault,
   EmulatorOptions,
   EmulatorStep,

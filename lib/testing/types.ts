@@ -153,8 +153,30 @@ export interface EmulatorOptions {
    * is dropped, never one whose answer is still being generated.
    */
   maxConversations?: number;
+  /**
+   * How long after an answer's stream has ended the server's save of it lands, in ms (default
+   * 10). Both chat-ui versions store a turn only after the client has seen it end (2023: once
+   * the backend stream is read; today: after `finished`, with the whole messages array as the
+   * request loaded it, so the last save wins): a turn sent before the save builds its prompt
+   * without that answer.
+   */
+  saveDelayMs?: number;
+  /** Dialect `h2o` only: how this server differs from the emulator's defaults. */
+  h2o?: EmulatorH2oOptions;
   /** Dialect `chat-ui` only: how this server differs from the emulator's defaults. */
   chatUi?: EmulatorChatUiOptions;
+}
+
+/** Options of dialect `h2o`; all optional. */
+export interface EmulatorH2oOptions {
+  /**
+   * How often the 2023 server reads its stop records, in ms (default 1000, as chat-ui's loop
+   * did). A stop-generating records the time of the conversation's first stop (kept until 30 s
+   * pass without one); a generation is stopped at its next token once the server has read a
+   * record newer than the generation's start: up to this long after the stop, and every
+   * generation of the conversation that began before it.
+   */
+  stopCheckMs?: number;
 }
 
 /** Options of dialect `chat-ui`; all optional. */

@@ -63,6 +63,11 @@ const waitForStop = (emu: Emulator, count: number) =>
     `${count} stop-generating answered`,
   );
 
+// The reads of the stored conversation that end each turn (the spec of conversations counts
+// them): here only the turns' own requests are looked at.
+const isRead = (r: string) => /^GET \/(conversation\/:id\/__data\.json|api\/v2\/)/.test(r);
+const withoutReads = (emu: Emulator, from: number) => since(emu, from).filter((r) => !isRead(r));
+
 const streams = (emu: Emulator) =>
   emu.requests.filter((r) => r.method === 'POST' && /^\/conversation\/[0-9a-f]{24}$/.test(r.path));
 const h2oBody = (r: RecordedRequest) =>
@@ -77,7 +82,7 @@ test('dialect h2o: turns, a follow-up with only the new message, /retry, Ctrl-C,
   expect(emu.requests).toEqual([]);
 
   await say('What is RxJS?', /\nanswer 1 to What is RxJS\?\n/);
-  expect(since(emu, 0)).toEqual([
+  expect(withoutReads(emu, 0)).toEqual([
     'GET /',
     'POST /settings',
     'POST /conversation',
@@ -87,7 +92,7 @@ test('dialect h2o: turns, a follow-up with only the new message, /retry, Ctrl-C,
   let mark = emu.requests.length;
   await say('And a Subject?', /\nanswer 2 to And a Subject\?\n/);
   // One request: the follow-up, with the new message alone; the server builds the history.
-  expect(since(emu, mark)).toEqual(['POST /conversation/:id']);
+  expect(withoutReads(emu, mark)).toEqual(['POST /conversation/:id']);
   const [first, second] = streams(emu);
   expect(conversationOf(second)).toBe(conversationOf(first));
   expect(h2oBody(second).inputs).toBe('And a Subject?');
@@ -99,7 +104,7 @@ test('dialect h2o: turns, a follow-up with only the new message, /retry, Ctrl-C,
 
   mark = emu.requests.length;
   await say('/retry', /\nanswer 3 to And a Subject\?\n/);
-  expect(since(emu, mark)).toEqual(['POST /conversation/:id']);
+  expect(withoutReads(emu, mark)).toEqual(['POST /conversation/:id']);
   // Regenerate as the 2023 front end did it: the same user message, its id, is_retry.
   const retry = streams(emu)[2];
   expect(h2oBody(retry).inputs).toBe('And a Subject?');
@@ -127,11 +132,8 @@ test('dialect h2o: turns, a follow-up with only the new message, /retry, Ctrl-C,
   await say('/new', /\n\(new conversation\)\n/);
   await say('Hello again', /\nanswer \d+ to Hello again\n/);
   // A new conversation on the same session: no GET / or POST /settings again.
-  // A new conversation, its first turn on the root; the turns' answer-id reads run beside them.
-  expect(since(emu, mark).filter((r) => !r.startsWith('GET /api/v2/'))).toEqual([
-    'POST /conversation',
-    'POST /conversation/:id',
-  ]);
+  // A new conversation, its first turn on the root.
+  expect(withoutReads(emu, mark)).toEqual(['POST /conversation', 'POST /conversation/:id']);
   const fresh = streams(emu).at(-1)!;
   expect(conversationOf(fresh)).not.toBe(conversationOf(first));
   expect(emu.prompts.at(-1)?.prompt).toBe('<|prompt|>Hello again<|endoftext|><|answer|>');
@@ -170,15 +172,47 @@ test('dialect chat-ui: the follow-up names the previous answer, /retry regenerat
   const mark = emu.requests.length;
   await say('/new', /\n\(new conversation\)\n/);
   await say('three', /\nanswer \d+ to three\n/);
-  // A new conversation, its first turn on the root; the turns' answer-id reads run beside them.
-  expect(since(emu, mark).filter((r) => !r.startsWith('GET /api/v2/'))).toEqual([
-    'POST /conversation',
-    'POST /conversation/:id',
-  ]);
+  // A new conversation, its first turn on the root.
+  expect(withoutReads(emu, mark)).toEqual(['POST /conversation', 'POST /conversation/:id']);
 
   pty.type('/exit\r');
   expect(await pty.exited).toBe(0);
 });
+
+test.each(['h2o', 'chat-ui'] as const)(
+  'dialect %s: Ctrl-C, then the next line typed at once: the server stores both turns whole',
+  async (dialect) => {
+    emu = await start(dialect);
+    const flags = dialect === 'h2o' ? [] : ['--dialect', 'chat-ui', '-m', 'llama3'];
+    pty = startInPty(['chat', '--base-url', emu.url, ...flags]);
+    await pty.waitFor(/\n> $/);
+    let from = pty.screen().length;
+    pty.type('Tell me a long story\r');
+    from = await pty.waitFor(/ w0 w1 w2/, from);
+    // The next line follows the Ctrl-C at once, before the stop has even left.
+    pty.type('\x03');
+    pty.type('short\r');
+    await pty.waitFor(/answer 2 to short\n/, from);
+    await emu.settled();
+    // The short turn was not cut by the stop, and was built on the stopped answer.
+    const [, second] = streams(emu);
+    expect(second.closedEarly).toBe(false);
+    if (dialect === 'h2o') {
+      const given = emu.prompts[1].prompt;
+      expect(given).toMatch(
+        /^<\|prompt\|>Tell me a long story<\|endoftext\|><\|answer\|> w0 w1 w2.*<\|endoftext\|><\|prompt\|>short<\|endoftext\|><\|answer\|>$/s,
+      );
+      expect(given).not.toContain('w399');
+    } else {
+      const messages = emu.prompts[1].params.messages as Array<{ role: string; content: string }>;
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+      expect(messages[1].content).toMatch(/^ w0 w1 w2/);
+      expect(messages[1].content).not.toContain('w399');
+    }
+    pty.type('\x04');
+    expect(await pty.exited).toBe(0);
+  },
+);
 
 /** `h2o-rx chat --emulator --token-delay 1 FLAGS` reading `input` from a pipe. */
 const chatOnEmulator = (flags: string[], input: string) =>

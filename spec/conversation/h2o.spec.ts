@@ -43,12 +43,16 @@ describe('openConversation (dialect h2o)', () => {
     expect(since(emu, start)).toEqual(['POST /conversation']);
   });
 
-  it('each turn is one request with only the new message and the ids the client chose', async () => {
+  it('each turn is one request with only the new message and the ids the client chose, and ends once stored', async () => {
     const chat = await open();
     const start = emu.requests.length;
     expect(doneText(await turn(chat.ask$('one')))).toBe('answer 1');
     expect(doneText(await turn(chat.ask$('two')))).toBe('answer 2');
-    expect(since(emu, start)).toEqual(['POST /conversation/:id', 'POST /conversation/:id']);
+    // After each stream, reads of __data.json until it holds the answer: then the turn ends.
+    const seen = since(emu, start)
+      .join(' ')
+      .replace(/( GET \/conversation\/:id\/__data\.json)+/g, ' READ');
+    expect(seen).toBe('POST /conversation/:id READ POST /conversation/:id READ');
     const [first, second] = [body(0), body(1)];
     expect([first.inputs, second.inputs]).toEqual(['one', 'two']);
     for (const b of [first, second]) {

@@ -43,7 +43,8 @@ describe('listModels$', () => {
   it('fails with an H2oHttpError when the server has no such endpoint', async () => {
     emu.inject({ step: 'models', status: 404 });
     const { error } = await collect(listModels$({ baseUrl: emu.url }));
-    expect(error).toMatchObject({ name: 'H2oHttpError', status: 404 });
+    expect(error).toMatchObject({ name: 'H2oHttpError', status: 404, step: 'models' });
+    expect((error as Error).message).toMatch(/^models: HTTP 404/);
   });
 
   it('refuses a bad baseUrl before any request', async () => {

@@ -9,8 +9,10 @@ import { handshake, postStop, type Ready } from './helpers/h2o-session';
 // once its answer is whole (or stopped).
 
 const emus: Emulator[] = [];
+// These specs are about what the server stores and builds, not when: saves land at once and
+// stops are read at every token, unless a spec says otherwise (the last describe).
 const start = async (options: EmulatorOptions = {}) => {
-  const emu = await startEmulator(options);
+  const emu = await startEmulator({ saveDelayMs: 0, h2o: { stopCheckMs: 0 }, ...options });
   emus.push(emu);
   return emu;
 };
@@ -205,6 +207,55 @@ describe('dialect h2o conversations', () => {
       ['user', 'Hi', t.id],
       ['assistant', 'a b c', t.responseId],
     ]);
+  });
+
+  it('builds a turn sent before the last save landed without that answer; the last save wins', async () => {
+    const emu = await start({ reply, saveDelayMs: 200 });
+    const ready = await handshake(emu.url);
+    const first = turn('one');
+    await postTurn(emu.url, ready, first);
+    // Sent the moment the first stream ended, as a client that does not wait would.
+    const second = turn('two');
+    await postTurn(emu.url, ready, second);
+    expect(emu.prompts[1].prompt).toBe('<|prompt|>two<|endoftext|><|answer|>');
+    await emu.settled();
+    // The second save, made over what the second request found, wrote the first turn away.
+    expect(brief(await storedMessages(emu.url, ready))).toEqual([
+      ['user', 'two', second.id],
+      ['assistant', 'A: two', second.responseId],
+    ]);
+  });
+
+  it('applies a stop at its next read of stops, to every generation of the conversation begun before it', async () => {
+    const emu = await start({
+      reply: () => Array.from({ length: 40 }, (_, i) => ` t${i}`),
+      tokenDelayMs: 20,
+      h2o: { stopCheckMs: 300 },
+    });
+    const ready = await handshake(emu.url);
+    const cancelled = turn('one');
+    const next = turn('two');
+    let stop: Promise<unknown> | undefined;
+    let nextTurn: ReturnType<typeof postTurn> | undefined;
+    const res = await postTurn(emu.url, ready, cancelled, (soFar) => {
+      if (!stop && events(soFar).length >= 2) {
+        // The next turn goes before the stop, as a client that does not wait for it sends it.
+        nextTurn = postTurn(emu.url, ready, next);
+        stop = postStop(emu.url, ready);
+      }
+    });
+    const cut = await nextTurn!;
+    await stop;
+    // Both streams cut without a final event (how late the stop lands: the stops spec).
+    for (const r of [res, cut]) {
+      expect(r.clean).toBe(false);
+      expect(events(r.body).every((e) => e.generated_text === null)).toBe(true);
+      expect(events(r.body).length).toBeLessThan(40);
+    }
+    await emu.settled();
+    // Whichever save landed last holds one partial turn; the other is gone.
+    const stored = brief(await storedMessages(emu.url, ready));
+    expect(stored).toHaveLength(2);
   });
 
   it('serves the layout and page nodes as x-sveltekit-invalidated asks, and page errors in-band', async () => {

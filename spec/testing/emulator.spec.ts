@@ -349,6 +349,8 @@ describe('streams', () => {
     expect(full.at(-1)!.generated_text).toBe(`${firstInput}one two`);
     // The tokens themselves are only the new text.
     expect(full.map((e) => tokenOf(e).text).join('')).toBe('one two<|endoftext|>');
+    // The server saves the turn just after its stream ended.
+    await emu.settled();
     const stopped = events(
       (await postStream(emu.url, ready, prompt, { return_full_text: true, stop: [' two'] })).body,
     );
@@ -385,7 +387,12 @@ describe('streams', () => {
   });
 
   it('stop-generating ends the open stream without a final event', async () => {
-    const emu = await start({ tokenDelayMs: 40, reply: () => 'one two three four five six' });
+    // Stops read at every token: how soon a stop lands is the stops spec's.
+    const emu = await start({
+      tokenDelayMs: 40,
+      reply: () => 'one two three four five six',
+      h2o: { stopCheckMs: 0 },
+    });
     const ready = await handshake(emu.url);
     let stopped: ReturnType<typeof postStop> | undefined;
     const res = await postStream(emu.url, ready, 'Hi', {}, (soFar) => {

@@ -16,12 +16,20 @@ import type { GenerationRun, RunStatus, StoredUpdate } from './run';
 import type { Exchange } from '../server/exchange';
 import type { EmulatorFault } from '../types';
 
+/** A message's stored fields, as a request loaded them. */
+export interface Saved {
+  content: string;
+  interrupted?: boolean;
+}
+
 /** What one stream writes, and where. */
 export interface Generation {
   session: ChatUiSession;
   conversation: ChatUiConversation;
   /** The assistant message the answer is written to. */
   message: ChatUiMessage;
+  /** The conversation's other messages as the request loaded them: its save writes them back. */
+  loaded: Map<ChatUiMessage, Saved>;
   /** The run's log, which the resume channel replays. */
   run: GenerationRun;
   /** The tokens of the answer. */
@@ -95,23 +103,35 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
   keepAlive.unref();
   const quiet = () => clearInterval(keepAlive);
 
+  // chat-ui's save after the generation: the whole messages array as the request loaded it
+  // (what other turns stored meanwhile is written over), then the body ends.
+  const save = async (interrupted?: boolean) => {
+    if (x.settings.saveDelayMs > 0) await x.sleep(x.settings.saveDelayMs);
+    for (const [m, saved] of g.loaded) {
+      m.content = saved.content;
+      m.interrupted = saved.interrupted;
+      m.unsaved = undefined;
+    }
+    message.unsaved = undefined;
+    if (interrupted !== undefined) message.interrupted = interrupted;
+    x.end();
+  };
   const finish = async (text: string, interrupted: boolean) => {
     quiet();
     message.content = initialContent + text;
-    message.interrupted = interrupted;
     status = interrupted ? 'interrupted' : 'completed';
     store({ type: 'finalAnswer', text, interrupted });
     await x.write(finalAnswerLine(text, interrupted));
     store({ type: 'status', status: 'finished' });
     await x.write(FINISHED);
-    x.end();
+    await save(interrupted);
   };
   const fail = async (errorMessage: string) => {
     quiet();
     const update = errorUpdate(errorMessage);
     store(update);
     await x.write(updateLine(update));
-    x.end();
+    await save();
   };
   // Stop-generating: the answer so far, cut to what the user saw.
   const interrupt = () => finish(streamed.slice(0, stopped?.seen ?? streamed.length), true);
@@ -153,14 +173,14 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
       case 'malformed':
         quiet();
         await x.write(MALFORMED_LINE);
-        return x.end();
+        return await save();
       case 'stall':
         // The backend hangs: the run stays running, as it would until chat-ui's reaper.
         status = 'running';
         return quiet();
       default:
         quiet();
-        return x.end();
+        return await save();
     }
   } finally {
     quiet();

@@ -18,6 +18,11 @@ export interface ChatUiMessage {
   updates?: StoredUpdate[];
   interrupted?: boolean;
   materializedSeq?: number;
+  /**
+   * An answer whose generation the server has not saved yet (it saves the whole messages array
+   * after `finished`): its stored content is still empty for a request that loads it now.
+   */
+  unsaved?: boolean;
 }
 
 /** Ends a stream in flight early, as stop-generating does; `seen` cuts the answer. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { messageError, respond, unexpectedError, type ChatUiSession } from './answers';
 import { readForm } from './form';
-import { generate } from './generation';
+import { generate, type Saved } from './generation';
 import { createRun } from './run';
 import type { ChatUiSettings } from './settings';
 import type { ChatUiConversation, ChatUiMessage, ChatUiStore } from './store';
@@ -87,8 +87,22 @@ const backendRequest = (conversation: ChatUiConversation, prompt: ChatUiMessage)
   model: conversation.model,
   messages: pathTo(conversation, prompt)
     .filter((m) => m.from !== 'system' || m.content !== '')
-    .map((m) => ({ role: m.from, content: m.content })),
+    .map((m) => ({ role: m.from, content: m.unsaved ? '' : m.content })),
 });
+
+/**
+ * The messages as this request loaded them from the database, before its turn was placed:
+ * what its saves write back over them (chat-ui saves the whole array: the last save wins).
+ */
+const loadedMessages = (conversation: ChatUiConversation): Map<ChatUiMessage, Saved> =>
+  new Map(
+    conversation.messages.map((m) => [
+      m,
+      m.unsaved
+        ? { content: '', interrupted: undefined }
+        : { content: m.content, interrupted: m.interrupted },
+    ]),
+  );
 
 /**
  * `POST /conversation/:id`: checks in chat-ui's order (id, owner, rate limit, form, `data`,
@@ -118,6 +132,7 @@ export const streamRoute = async (
   const data = readData(text);
   if (!data) return respond(x, session, unexpectedError(x));
   const firstTurn = conversation.title === 'New Chat' && conversation.messages.length === 1;
+  const loaded = loadedMessages(conversation);
   const target = placeTurn(conversation, data);
   if ('status' in target) {
     return target.status === 404
@@ -125,6 +140,7 @@ export const streamRoute = async (
       : respond(x, session, unexpectedError(x));
   }
   countMessage(user);
+  target.answer.unsaved = true;
   const request = backendRequest(conversation, target.prompt);
   x.settings.prompts.push({
     conversationId: conversation.id,
@@ -144,6 +160,7 @@ export const streamRoute = async (
     session,
     conversation,
     message: target.answer,
+    loaded,
     run,
     tokens: answer.tokens,
     title: firstTurn ? settings.title(target.prompt.content) : undefined,

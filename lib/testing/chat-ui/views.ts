@@ -17,7 +17,8 @@ const messageView = (message: ChatUiMessage): Record<string, unknown> =>
         ['ancestors', message.ancestors],
         ['updates', message.updates],
       ])
-    : defined(Object.entries(message));
+    : // `unsaved` is the emulator's own note, not a stored field.
+      defined(Object.entries(message).filter(([name]) => name !== 'unsaved'));
 
 /**
  * A conversation as `GET /api/v2/conversations/<id>` answers it (and `POST /conversation` embeds

@@ -3,6 +3,7 @@ import { empty, endpointError, json, parseJson, withCookie, type H2oSession } fr
 import { settingsRoute } from './settings';
 import { h2oModelIds, isServedModel } from './models';
 import { streamRoute } from './stream';
+import { createStops, type Stops } from './stops';
 import { parseObjectId } from '../shared/object-id';
 import { negotiateUntrimmed } from '../server/negotiate';
 import {
@@ -29,6 +30,9 @@ interface Resource {
 
 /** The routes of dialect `h2o` (chat-ui as of mid-2023), over one store. */
 export const h2oResources = (store: Store): Resource[] => {
+  // Made at the first request: the settings come with it.
+  let stops: Stops | undefined;
+  const stopsOf = (x: Exchange) => (stops ??= createStops(x.settings.stopCheckMs));
   const fail = (x: Exchange, session: H2oSession, status: number, message: string) =>
     x.send(withCookie(session, endpointError(x, status, message)));
 
@@ -107,7 +111,9 @@ export const h2oResources = (store: Store): Resource[] => {
   const stop: Handler = (x, session, [rawId]) => {
     const conversation = owned(x, session, rawId);
     if (!conversation) return;
-    for (const end of [...conversation.streams]) end();
+    // Recorded only: the streams read the records at their next token, once the server's
+    // loop has seen them.
+    stopsOf(x).record(conversation.id);
     x.send(withCookie(session, empty(200)));
   };
 
@@ -167,7 +173,7 @@ export const h2oResources = (store: Store): Resource[] => {
     {
       pattern: /^\/conversation\/([^/]+)$/,
       methods: {
-        POST: { step: 'stream', handle: (x, s, [id]) => streamRoute(x, s, store, id) },
+        POST: { step: 'stream', handle: (x, s, [id]) => streamRoute(x, s, store, stopsOf(x), id) },
         DELETE: { step: 'delete', handle: remove },
         PATCH: { handle: rename },
         GET: { handle: conversationGet },

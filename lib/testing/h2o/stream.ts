@@ -7,6 +7,7 @@ import { countMessage, isRateLimited, type Store } from '../shared/sessions';
 import { checkParameters, isRefusal } from './tgi-params';
 import { generatedText, planEvents, writeEvents } from './tgi-stream';
 import { buildPrompt, turnHistory, withAnswer, type TurnRequest } from './history';
+import type { Stops } from './stops';
 
 const errorBody = (fault: EmulatorFault | undefined) => ({
   error: fault?.message ?? '',
@@ -46,14 +47,18 @@ const readBody = (text: string): Record<string, unknown> | undefined => {
 /**
  * `POST /conversation/:id`: checks in chat-ui's order (id, owner, rate limit, body), then
  * passes the request to "TGI" with the prompt built from the conversation's history: its refusal
- * (422) or its event stream, unchanged. The turn is stored once the answer is whole or stopped.
+ * (422) or its event stream, unchanged. The turn is stored `saveDelayMs` after the backend's
+ * stream ended, whole or stopped, over the history as the request found it (the last save wins).
  */
 export const streamRoute = async (
   x: Exchange,
   session: H2oSession,
   store: Store,
+  stops: Stops,
   rawId: string,
 ): Promise<void> => {
+  // chat-ui's `date`, taken first: a stop recorded after it stops this generation.
+  const startedAt = Date.now();
   const fail = (status: number, message: string) =>
     x.send(withCookie(session, endpointError(x, status, message)));
   const id = parseObjectId(rawId);
@@ -120,21 +125,23 @@ export const streamRoute = async (
     );
   }
   const events = planEvents(tokens, params, fullTextPrefix);
-  let stopped = false;
-  const stop = () => {
-    stopped = true;
-  };
-  conversation.streams.add(stop);
+  // Marks the stream in flight (the store never drops a conversation that is generating).
+  const inFlight = () => undefined;
+  conversation.streams.add(inFlight);
   try {
     x.head(200, {
       'cache-control': 'no-cache',
       'content-type': 'text/event-stream',
       'set-cookie': session.cookie,
     });
-    const end = await writeEvents(x, events, fault, () => stopped);
-    if (end.kind === 'complete') save(generatedText(tokens, params));
-    if (end.kind === 'stopped') save(tokens.slice(0, end.count).join(''));
+    const end = await writeEvents(x, events, fault, () => stops.stops(conversation.id, startedAt));
+    if (end.kind === 'failed') return;
+    // The save is chat-ui's database write after the backend's stream was read.
+    if (x.settings.saveDelayMs > 0) await x.sleep(x.settings.saveDelayMs);
+    save(
+      end.kind === 'complete' ? generatedText(tokens, params) : tokens.slice(0, end.count).join(''),
+    );
   } finally {
-    conversation.streams.delete(stop);
+    conversation.streams.delete(inFlight);
   }
 };

@@ -14,6 +14,10 @@ export interface EmulatorSettings {
   static?: string;
   /** Every prompt given to the model, in order: the log {@link Emulator.prompts} shows. */
   prompts: RecordedPrompt[];
+  /** How long after an answer's stream ended its save lands. */
+  saveDelayMs: number;
+  /** Dialect h2o: how often the server reads its stop records. */
+  stopCheckMs: number;
 }
 
 /** A response sent whole (not streamed): status, headers and body at once. */

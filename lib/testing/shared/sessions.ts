@@ -35,7 +35,7 @@ export interface Conversation {
   updatedAt: Date;
   /** The stored history, oldest first. */
   messages: H2oMessage[];
-  /** Stops for the streams in flight: stop-generating calls them. */
+  /** The streams in flight: a conversation that is generating is never dropped. */
   streams: Set<() => void>;
 }
 
