@@ -1,5 +1,4 @@
-import { map, Observable } from 'rxjs';
-import { just$, whenEnded, lazy$, switchTo } from '../just';
+import { defer, map, Observable, of, switchMap, tap } from 'rxjs';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
@@ -52,7 +51,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
     turn$: (inputs) => {
       let failed: { generationId: string; parent: Tip } | undefined;
       return along.after(
-        lazy$(() => {
+        defer(() => {
           const prior = failed;
           failed = undefined;
           const parent = prior?.parent ?? tip;
@@ -67,25 +66,25 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
               : (parent as { id: string }).id;
             return { inputs, id, is_retry: false };
           };
-          const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
+          const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : of(plan());
           return data$.pipe(
-            switchTo((data) => stream$(data, generationId)),
-            whenEnded({ error: () => (failed = { generationId, parent }) }),
+            switchMap((data) => stream$(data, generationId)),
+            tap({ error: () => (failed = { generationId, parent }) }),
           );
         }),
       );
     },
     regenerate$: () =>
       along.after(
-        lazy$(() => {
+        defer(() => {
           const current = tip;
           const generationId = uuidV4();
           const answer$ =
             'id' in current
-              ? just$(current.id)
+              ? of(current.id)
               : stored$().pipe(map((c) => tipIn(c, current, t.rootId)));
           return answer$.pipe(
-            switchTo((answerId) => {
+            switchMap((answerId) => {
               if (answerId === t.rootId) {
                 throw new H2oInputError('nothing to regenerate: the conversation has no answer');
               }

@@ -1,5 +1,4 @@
-import { Observable } from 'rxjs';
-import { whenEnded, lazy$ } from '../just';
+import { defer, Observable, tap } from 'rxjs';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { h2oStreamBody } from '../options/bodies';
@@ -32,16 +31,16 @@ export const h2oConversation = (t: TurnContext): ConversationDriver => {
   return {
     turn$: (inputs) => {
       let failed: string | undefined;
-      return lazy$(() => {
+      return defer(() => {
         const id = failed ?? uuidV4();
         const isRetry = failed !== undefined;
         failed = undefined;
         last = { id, inputs };
-        return send$(inputs, id, isRetry).pipe(whenEnded({ error: () => (failed = id) }));
+        return send$(inputs, id, isRetry).pipe(tap({ error: () => (failed = id) }));
       });
     },
     regenerate$: () =>
-      lazy$(() => {
+      defer(() => {
         if (!last) throw new H2oInputError('nothing to regenerate: the conversation has no turn');
         return send$(last.inputs, last.id, true);
       }),
