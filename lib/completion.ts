@@ -1,8 +1,7 @@
-import { filter, Observable } from 'rxjs';
-import { lazy$, mapError } from './just';
+import { catchError, defer, filter, map, Observable, reduce, throwError } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
-import type { CompletionEvent } from './events';
+import type { CompletionEvent, TokenEvent } from './events';
 import { explainHttpError } from './http/error-hints';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { ModelId } from './models';
@@ -16,13 +15,13 @@ const pipeline$ = (
   messages: readonly Message[],
   options: CompletionOptions | undefined,
 ): Observable<CompletionEvent> =>
-  lazy$(() => {
+  defer(() => {
     const c = resolveCompletion(model, messages, options);
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
     // `deleteAfter` is the stream step's, once the answer is whole: it holds nothing back.
     return dialect$(c).pipe(
       untilAnswered(c.endToken),
-      mapError((err: unknown) => explainHttpError(c.dialect, err)),
+      catchError((err: unknown) => throwError(() => explainHttpError(c.dialect, err))),
     );
   });
 
@@ -48,35 +47,23 @@ export const completionEvents$ = (
   return shaped$.pipe(takeUntilAborted(options?.signal));
 };
 
-// One operator instead of filter + map: it runs once per token.
+const isToken = (e: CompletionEvent): e is TokenEvent => e.type === 'token';
+
 const tokenTexts = (source: Observable<CompletionEvent>): Observable<string> =>
-  new Observable<string>((subscriber) =>
-    source.subscribe({
-      next: (e) => {
-        if (e.type === 'token') subscriber.next(e.text);
-      },
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => subscriber.complete(),
-    }),
+  source.pipe(
+    filter(isToken),
+    map((e) => e.text),
   );
 
-// The server's final text when it sent one; the tokens joined when the end token cut it short.
+// The server's final text when it sent one (`done` is the last event); the tokens joined when
+// the end token cut it short.
 const wholeText = (source: Observable<CompletionEvent>): Observable<string> =>
-  new Observable<string>((subscriber) => {
-    let joined = '';
-    let final: string | undefined;
-    return source.subscribe({
-      next: (e) => {
-        if (e.type === 'token') joined += e.text;
-        else if (e.type === 'done') final = e.text;
-      },
-      error: (err: unknown) => subscriber.error(err),
-      complete: () => {
-        subscriber.next(final ?? joined);
-        subscriber.complete();
-      },
-    });
-  });
+  source.pipe(
+    reduce(
+      (text: string, e) => (e.type === 'token' ? text + e.text : e.type === 'done' ? e.text : text),
+      '',
+    ),
+  );
 
 /**
  * Streams a chat completion: each token's text as it arrives, completing at the end token

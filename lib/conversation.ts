@@ -1,5 +1,15 @@
-import { EMPTY, filter, ignoreElements, map, Observable } from 'rxjs';
-import { just$, followedBy$, whenEnded, lazy$, switchTo } from './just';
+import {
+  concat,
+  defer,
+  EMPTY,
+  filter,
+  ignoreElements,
+  map,
+  Observable,
+  of,
+  switchMap,
+  tap,
+} from 'rxjs';
 import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
@@ -105,7 +115,7 @@ const face = (
     make: () => Observable<CompletionEvent>,
     streamed: boolean,
   ): Observable<CompletionEvent> =>
-    lazy$(() => {
+    defer(() => {
       if (busy) {
         throw new H2oInputError(
           'a turn of this conversation is still running: queue turns with concatMap',
@@ -117,9 +127,7 @@ const face = (
       const release = () => (busy = false);
       // The driver ends the turn where the server has stored it (its answer's end, then the
       // read that sees it stored).
-      const events$ = make().pipe(
-        whenEnded({ complete: release, error: release, unsubscribe: release }),
-      );
+      const events$ = make().pipe(tap({ complete: release, error: release, unsubscribe: release }));
       return streamed ? events$ : events$.pipe(filter((e) => e.type !== 'token'));
     });
   return {
@@ -128,7 +136,7 @@ const face = (
     ask$: (content, askOptions) => {
       // Checked at subscription, so that a bad argument arrives as an error, not a throw.
       let turn$: Observable<CompletionEvent> | undefined;
-      return lazy$(() => {
+      return defer(() => {
         const streamed = isStreamed(askOptions);
         // One driver turn for every subscription to this ask$: a resubscription is its retry.
         turn$ ??= driver.turn$(turnInputs(content, options));
@@ -157,7 +165,7 @@ const face = (
  * @example
  * openConversation('falcon-40b', { baseUrl })
  *   .pipe(
- *     switchTo((chat) =>
+ *     switchMap((chat) =>
  *       concat(chat.ask$('What is the capital of France?'), chat.ask$('And of Germany?')),
  *     ),
  *     h2oText(),
@@ -168,7 +176,7 @@ export const openConversation = (
   model: string,
   options?: ConversationOptions,
 ): Observable<H2oConversation> =>
-  lazy$(() => {
+  defer(() => {
     const given = checkOptions(options);
     // A completion's checks and defaults; its own message and prompt are not used.
     const c = resolveCompletion(model, [{ role: 'user', content: 'x' }], {
@@ -180,7 +188,7 @@ export const openConversation = (
         ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
         : EMPTY;
     const made$ = conversation$(c.transport, c.model).pipe(
-      switchTo(({ value: { id, json } }) => {
+      switchMap(({ value: { id, json } }) => {
         const context = (rootId: string) => ({
           transport: c.transport,
           conversationId: id,
@@ -191,13 +199,11 @@ export const openConversation = (
           resume: c.resume,
           rootId,
         });
-        if (c.dialect === 'h2o') return just$(face(c, given, id, h2oConversation(context(''))));
+        if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(''))));
         const make = (root: string) => face(c, given, id, chatUiConversation(context(root)));
         const root = rootMessageId(json.conversation);
-        return root !== undefined
-          ? just$(make(root))
-          : rootMessage$(c.transport, id).pipe(map(make));
+        return root !== undefined ? of(make(root)) : rootMessage$(c.transport, id).pipe(map(make));
       }),
     );
-    return followedBy$(open$, made$);
+    return concat(open$, made$);
   });

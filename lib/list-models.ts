@@ -1,5 +1,4 @@
-import { Observable } from 'rxjs';
-import { lazy$ } from './just';
+import { defer, Observable } from 'rxjs';
 import { readJsonArray } from './http/json';
 import { exchange$ } from './http/request';
 import { FetchLike, resolveTransport } from './http/transport';
@@ -47,7 +46,7 @@ export const listModels$ = (options: ListModelsOptions = {}): Observable<ModelIn
   listing$(options).pipe(takeUntilAborted(options?.signal));
 
 const listing$ = (options: ListModelsOptions): Observable<ModelInfo[]> =>
-  lazy$(() => {
+  defer(() => {
     const { baseUrl } = resolveBaseUrl(options.baseUrl);
     resolveSignal(options.signal);
     const headers = resolveHeaders(options.headers);

@@ -1,5 +1,4 @@
-import { ignoreElements, Observable } from 'rxjs';
-import { just$, followedBy$, lazy$ } from './just';
+import { concat, defer, ignoreElements, Observable, of } from 'rxjs';
 import { chatUiSession$ } from './dialects/chat-ui';
 import { h2oSession$ } from './dialects/h2o';
 import { H2oSession, resolveSession, SessionOptions } from './options';
@@ -20,11 +19,11 @@ export const openSession = (options: SessionOptions = {}): Observable<H2oSession
   opening$(options).pipe(takeUntilAborted(options?.signal));
 
 const opening$ = (options: SessionOptions): Observable<H2oSession> =>
-  lazy$(() => {
+  defer(() => {
     const { session, origin, transport, settingsBody } = resolveSession(options);
     const opened$ =
       session.dialect === 'h2o'
         ? h2oSession$(transport, origin, settingsBody)
         : chatUiSession$(transport, settingsBody);
-    return followedBy$(opened$.pipe(ignoreElements()), just$(session));
+    return concat(opened$.pipe(ignoreElements()), of(session));
   });

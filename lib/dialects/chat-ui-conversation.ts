@@ -1,5 +1,4 @@
-import { map, Observable, tap } from 'rxjs';
-import { just$, lazy$, switchTo } from '../just';
+import { defer, map, Observable, of, switchMap, tap } from 'rxjs';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
@@ -67,7 +66,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
       // An attempt that did not end whole: subscribing again retries it.
       let failed: { generationId: string; parent: Tip } | undefined;
       return gate.after(
-        lazy$(() => {
+        defer(() => {
           const prior = failed;
           failed = undefined;
           const parent = prior?.parent ?? tip;
@@ -82,10 +81,10 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
               : (parent as { id: string }).id;
             return { inputs, id, is_retry: false };
           };
-          const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : just$(plan());
+          const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : of(plan());
           failed = { generationId, parent };
           return data$.pipe(
-            switchTo((data) => stream$(data, generationId)),
+            switchMap((data) => stream$(data, generationId)),
             tap({ complete: () => (failed = undefined) }),
           );
         }),
@@ -93,15 +92,15 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
     },
     regenerate$: () =>
       gate.after(
-        lazy$(() => {
+        defer(() => {
           const current = tip;
           const generationId = uuidV4();
           const answer$ =
             'id' in current
-              ? just$(current.id)
+              ? of(current.id)
               : stored$().pipe(map((c) => tipIn(c, current, t.rootId)));
           return answer$.pipe(
-            switchTo((answerId) => {
+            switchMap((answerId) => {
               if (answerId === t.rootId) {
                 throw new H2oInputError('nothing to regenerate: the conversation has no answer');
               }

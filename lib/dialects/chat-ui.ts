@@ -1,5 +1,4 @@
-import { EMPTY, Observable } from 'rxjs';
-import { switchTo } from '../just';
+import { EMPTY, Observable, switchMap } from 'rxjs';
 import type { CompletionEvent } from '../events';
 import type { Transport, WireBody } from '../http/transport';
 import type { ResolvedCompletion } from '../options';
@@ -42,5 +41,5 @@ export const chatUiCompletion$ = (c: ResolvedCompletion): Observable<CompletionE
     const parentId = rootMessageId(json.conversation);
     return parentId !== undefined
       ? stream$(c, id, parentId)
-      : rootMessage$(c.transport, id).pipe(switchTo((root) => stream$(c, id, root)));
+      : rootMessage$(c.transport, id).pipe(switchMap((root) => stream$(c, id, root)));
   });

@@ -1,5 +1,4 @@
-import { Observable, tap } from 'rxjs';
-import { lazy$ } from '../just';
+import { defer, Observable, tap } from 'rxjs';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { h2oStreamBody } from '../options/bodies';
@@ -43,7 +42,7 @@ export const h2oConversation = (t: TurnContext): ConversationDriver => {
       // The id of an attempt that did not end whole: subscribing again retries it.
       let unfinished: string | undefined;
       return gate.after(
-        lazy$(() => {
+        defer(() => {
           const id = unfinished ?? uuidV4();
           const isRetry = unfinished !== undefined;
           unfinished = id;
@@ -54,7 +53,7 @@ export const h2oConversation = (t: TurnContext): ConversationDriver => {
     },
     regenerate$: () =>
       gate.after(
-        lazy$(() => {
+        defer(() => {
           if (!last) throw new H2oInputError('nothing to regenerate: the conversation has no turn');
           return send$(last.inputs, last.id, true);
         }),

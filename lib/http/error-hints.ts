@@ -1,5 +1,5 @@
 import { H2oHttpError } from '../errors';
-import type { Dialect } from '../options';
+import type { Dialect } from '../dialect';
 
 const lostCookie =
   'the session cookie did not come back: give a fetch that keeps cookies ' +

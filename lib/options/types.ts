@@ -1,10 +1,10 @@
+import type { Dialect } from '../dialect';
 import type { FetchLike } from '../http/fetch-like';
 import type { Transport, WireBody } from '../http/transport';
 import type { ModelId } from '../models';
 import type { Message } from '../prompt';
 
-/** The protocol a server speaks: 2023 chat-ui (H2O's) or today's chat-ui. */
-export type Dialect = 'h2o' | 'chat-ui';
+export type { Dialect } from '../dialect';
 
 /** A server session (its cookie jar inside `fetch`) that completions can share. */
 export interface H2oSession {

@@ -12,7 +12,7 @@ const events: Record<string, CompletionEvent> = {
   d: { type: 'done', text: 'ab', tokens: 2, conversationId: 'c' },
 };
 
-// What it replaces: two takeWhiles, the second inclusive.
+// The two takeWhiles written out, the second inclusive: untilAnswered must be them.
 const twoTakeWhiles = pipe(
   takeWhile((e: CompletionEvent) => e.type !== 'token' || e.text !== END),
   takeWhile((e: CompletionEvent) => e.type !== 'done', true),
