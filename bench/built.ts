@@ -12,18 +12,24 @@ import type * as NodeFetchSignal from '../lib/http/node-fetch-signal';
 import type * as Pump from '../lib/stream/pump';
 import type * as Tgi from '../lib/stream/tgi';
 
-const index = process.env.LIBDIST ?? path.join(__dirname, '..', 'dist', 'cjs', 'index.js');
+const index = path.resolve(
+  process.env.LIBDIST ?? path.join(__dirname, '..', 'dist', 'cjs', 'index.js'),
+);
 const root = path.dirname(index);
 
-const load = <T>(file: string): T => {
-  const built = path.join(root, file);
+const loadFile = <T>(built: string): T => {
   if (!fs.existsSync(built)) throw new Error(`no ${built}: run npm run build first`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(built) as T;
 };
 
+const load = <T>(file: string): T => loadFile(path.join(root, file));
+
+/** The public face of the build whose index.js is `file` (bench/ab.ts sets two side by side). */
+export const libraryAt = (file: string): typeof Lib => loadFile(path.resolve(file));
+
 /** The package's public face, built. */
-export const lib = load<typeof Lib>(path.basename(index));
+export const lib = libraryAt(index);
 /** The built default fetch (the default stack's side sends through it). */
 export const defaultFetch = load<typeof DefaultFetch>('http/default-fetch.js');
 /** The built stream layers (the parser case). */

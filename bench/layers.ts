@@ -3,9 +3,9 @@
 // calls to that fetch and parsing the stream as the raw client does. Client CPU µs per
 // completion, at 1 token (the handshake's cost) and at 200, interleaved rounds, medians.
 // `npm run build && node --expose-gc --import tsx bench/layers.ts` (see bench/PROFILE.md §9).
-import { Readable } from 'node:stream';
 import type { FetchLike } from '../lib';
 import { aborting, lib } from './built';
+import { memoryFetch as answering } from './memory-fetch';
 import { readTgiEvents } from './raw-client';
 import { askFor } from './reply';
 import { fmt, interleave, median } from './stats';
@@ -14,40 +14,9 @@ const ROUNDS = 9;
 const BATCH = 100;
 const BATCHES = 20;
 
-const cookie = 'hf-chat=6b0f68c4-5c2a-9bec-be07-63f5aaaaaaaa; Path=/; HttpOnly; SameSite=Lax';
-
-// What a TGI stream of `tokens` tokens sends, ending in the end token and the final event.
-const tgiStream = (tokens: number): string => {
-  const event = (token: object, final: string | null) =>
-    `data:${JSON.stringify({ token, generated_text: final, details: null })}\n\n`;
-  const words = Array.from({ length: tokens }, (_, id) =>
-    event({ id, text: ` w${id}`, logprob: -0.1, special: false }, null),
-  );
-  return words.join('') + event({ id: 2, text: '<|endoftext|>', logprob: 0, special: true }, 'x');
-};
-
-// A response as a fetch gives it in Node: status, headers, and the body as a Node Readable.
-const answer = (type: string, text: string): Response =>
-  ({
-    status: 200,
-    headers: new Headers({ 'content-type': type, 'set-cookie': cookie }),
-    body: Readable.from([Buffer.from(text)]),
-  }) as unknown as Response;
-
-const memoryFetch = (tokens: number): FetchLike => {
-  const stream = tgiStream(tokens);
-  const fetch: FetchLike = async (input) => {
-    const path = new URL(String(input)).pathname;
-    if (path === '/') return answer('text/html', '<html>chat</html>');
-    if (path === '/settings') return answer('application/json', '{"type":"success"}');
-    if (path === '/conversation') {
-      return answer('application/json', '{"conversationId":"6b0f68c45c2a9becbe0763f5"}');
-    }
-    return answer('text/event-stream', stream);
-  };
-  // As the default Node fetch is: aborted through node-fetch's light signal.
-  return aborting.abortsWith(fetch, aborting.nodeFetchController);
-};
+// As the default Node fetch is: aborted through node-fetch's light signal.
+const memoryFetch = (tokens: number): FetchLike =>
+  aborting.abortsWith(answering(tokens), aborting.nodeFetchController);
 
 const baseUrl = 'http://127.0.0.1:9';
 

@@ -1,25 +1,23 @@
 // The browser bundle's size: lib/index.ts bundled as a browser app would (the page's fetch
-// swapped in for the Node default, as scripts/build.mjs does, and rxjs bundled in so that only
-// what the library uses of it counts), minified, gzipped at level 9. `npm run size` fails when
-// it is over the budget; the bench prints it as a row.
+// swapped in for the Node default, as scripts/build.mjs does), minified, gzipped at level 9.
+// The budget is what h2o-rx adds to an app that already imports rxjs (an Angular or any Rx app:
+// the library's own code, rxjs left external); `npm run size` fails when it is over, and the
+// bench prints it as a row. Beside it, the whole bundle with the rxjs the library uses.
 //
 // rxjs ships two browser builds: `esm5` (ES5 classes with tslib's helpers, what bundlers reach
 // through the `module` field or the plain `import` condition: Vite's and webpack's defaults) and
-// `esm` (ES2015 classes, the `es2015` export condition). The budget applies to the es2015
-// figure: the Angular CLI, our users' main framework, resolves rxjs with the `es2015` condition,
-// and an app whose targets are browsers with fetch and ReadableStream has no use for ES5 code.
-// The esm5 figure is printed beside it so that a growth there is seen too.
+// `esm` (ES2015 classes, the `es2015` export condition, which the Angular CLI resolves). Both
+// whole-bundle figures are printed, so that a growth there is seen too.
 import * as esbuild from 'esbuild';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Check } from './stats';
 
 /**
- * The budget of issue 11, in kB (1 kB = 1,000 bytes, as size-limit counts); CI refuses more.
- * rxjs's `defer`, `switchMap` and `catchError` would bring `innerFrom` and tslib's async-iterator
- * helpers (~1 kB gzip): lib/just.ts has our own, and a change that brings them back shows here.
+ * The budget of issue 19 for the library's own code (rxjs external), minified + gzip, in kB
+ * (1 kB = 1,000 bytes, as size-limit counts); CI refuses more.
  */
-export const BUDGET_KB = 16;
+export const BUDGET_KB = 13;
 
 const root = path.join(__dirname, '..');
 
@@ -54,8 +52,8 @@ const gzippedKB = async (external: string[], conditions: string[] = []) => {
 };
 
 /**
- * Measures the bundle with rxjs's es2015 build in (the budget), with its esm5 build in, and
- * without rxjs (the library's own code).
+ * Measures the library's own code, rxjs external (the budget), and the bundle with rxjs's
+ * es2015 build in and with its esm5 build in.
  */
 export const bundleSize = async () => {
   const all = await gzippedKB([], ['es2015']);
@@ -72,16 +70,16 @@ export const bundleSize = async () => {
     value: `${minKB.toFixed(1)} / ${gzipKB.toFixed(2)}`,
   }));
   const check: Check = {
-    name: 'browser bundle (lib + the es2015 rxjs it uses), minified + gzip',
-    value: Math.round(all.gzipKB * 100) / 100,
+    name: 'browser bundle, the library without rxjs (external), minified + gzip',
+    value: Math.round(own.gzipKB * 100) / 100,
     target: BUDGET_KB,
     unit: 'kB',
-    note: `${esm5.gzipKB.toFixed(2)} kB with esm5 rxjs, ${own.gzipKB.toFixed(2)} kB without rxjs`,
+    note: `with the rxjs it uses: ${all.gzipKB.toFixed(2)} kB (es2015), ${esm5.gzipKB.toFixed(2)} kB (esm5)`,
   };
   return {
     rows,
     checks: [check],
-    ratios: { gzipKB: check.value as number, ownGzipKB: own.gzipKB },
+    ratios: { ownGzipKB: own.gzipKB, withRxjsGzipKB: all.gzipKB, withEsm5RxjsGzipKB: esm5.gzipKB },
   };
 };
 
@@ -91,7 +89,7 @@ if (require.main === module) {
     const kB = check.value as number;
     const verdict = kB <= BUDGET_KB ? 'within budget' : 'OVER THE BUDGET';
     console.log(
-      `browser bundle: ${kB.toFixed(2)} kB minified + gzip with es2015 rxjs (budget ${BUDGET_KB} kB, checked in CI): ${verdict}; ${check.note}`,
+      `browser bundle: ${kB.toFixed(2)} kB minified + gzip without rxjs, what h2o-rx adds to an app that imports rxjs (budget ${BUDGET_KB} kB, checked in CI): ${verdict}; ${check.note}`,
     );
     process.exit(kB <= BUDGET_KB ? 0 : 1);
   });

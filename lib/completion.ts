@@ -1,7 +1,7 @@
-import { catchError, defer, filter, map, Observable, reduce, throwError } from 'rxjs';
+import { catchError, defer, filter, Observable, reduce, throwError } from 'rxjs';
 import { chatUiCompletion$ } from './dialects/chat-ui';
 import { h2oCompletion$ } from './dialects/h2o';
-import type { CompletionEvent, TokenEvent } from './events';
+import type { CompletionEvent } from './events';
 import { explainHttpError } from './http/error-hints';
 import { CompletionOptions, resolveCompletion } from './options';
 import type { ModelId } from './models';
@@ -47,12 +47,18 @@ export const completionEvents$ = (
   return shaped$.pipe(takeUntilAborted(options?.signal));
 };
 
-const isToken = (e: CompletionEvent): e is TokenEvent => e.type === 'token';
-
+// `filter` + `map` as one operator: it runs once per token, and rxjs's two layers cost 8–12 ns
+// a token more (bench/operators.ts), about 1.5% of a token's whole cost (bench/ab.ts memory
+// case, ~1.3 µs), on a path the answer's two takeWhiles already make 4–5% dearer.
 const tokenTexts = (source: Observable<CompletionEvent>): Observable<string> =>
-  source.pipe(
-    filter(isToken),
-    map((e) => e.text),
+  new Observable<string>((subscriber) =>
+    source.subscribe({
+      next: (e) => {
+        if (e.type === 'token') subscriber.next(e.text);
+      },
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => subscriber.complete(),
+    }),
   );
 
 // The server's final text when it sent one (`done` is the last event); the tokens joined when

@@ -15,8 +15,8 @@ export interface StepResult<T> {
  * It is `step$.pipe(switchMap(({ step, ms, value }) => concat(of(stepEvent), defer(() =>
  * next(value)))))`, subscribing the next step with this chain's own subscriber instead: every
  * token of the answer passes through each step of the handshake, and switchMap + concat would
- * add two layers for it at each (84 ns a token on the cold path's three, bench/operators.ts;
- * 6% of a token's whole cost, bench/ab.ts: 1.11x wall, 1.14x CPU, replayed 100k tokens).
+ * add two layers for it at each: 80–124 ns a token on the cold path's three
+ * (bench/operators.ts), 6–9% of the ~1.4 µs a token costs in all (bench/ab.ts, memory case).
  * Guarded as RxJS's `operate` guards its operators: a throw in `next` reaches the subscriber
  * as an error (not an uncaught exception that leaves the completion hanging), and a subscriber
  * that left while taking the step event starts no further step (no request, nothing to stop).
