@@ -52,6 +52,7 @@ const viaLibrary = async (chunks: readonly Uint8Array[]) => {
   await stream.pumpStream(iterate(chunks), 16 * 1024 * 1024, stream.readTgiEvent, {
     token: () => void tokens++,
     final: () => void (final = true),
+    update: () => undefined,
   });
   return final ? tokens : -1;
 };

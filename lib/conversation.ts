@@ -14,6 +14,7 @@ import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
 import { H2oInputError } from './errors';
+import { unexpectedResponse } from './protocol-errors';
 import type { CompletionEvent } from './events';
 import {
   checkContent,
@@ -24,6 +25,7 @@ import {
 } from './options';
 import { conversation$ } from './steps/conversation';
 import { removeConversation$ } from './steps/delete';
+import { chatUiRootId, chatUiStored$, chatUiTipId } from './steps/history';
 import type { HistoryMessage } from './steps/history';
 import { rootMessage$, rootMessageId } from './steps/root-message';
 import type { ConversationDriver } from './steps/turn';
@@ -36,7 +38,16 @@ export type { HistoryMessage } from './steps/history';
  * the `inputs` sent (default: its text as it is: the server builds the model's prompt). `id`
  * and `responseId` do not apply: each turn chooses fresh message ids (dialect h2o).
  */
-export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfter'>;
+export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfter'> & {
+  /**
+   * Attach to this existing server conversation instead of creating one (no
+   * `POST /conversation`): dialect chat-ui reads it (`GET /api/v2/conversations/<id>`, an
+   * unknown id fails there) and the first turn follows the last message of its branch, as after
+   * `messages$()`; dialect h2o sends nothing until the first turn (whose `regenerate$` then has
+   * nothing to answer again until a turn ran).
+   */
+  conversationId?: string;
+};
 
 /** Options of one turn. */
 export interface AskOptions {
@@ -64,6 +75,17 @@ export interface H2oConversation {
   regenerate$(): Observable<CompletionEvent>;
   /** The history as the server stores it, along the branch the conversation follows. */
   messages$(): Observable<HistoryMessage[]>;
+  /**
+   * Re-attaches to the answer the server is still generating in this conversation (after a
+   * page reload, or a turn whose connection dropped; see `conversationId` to attach by id) and
+   * emits its events as `ask$` does: the `resume` step, its tokens from the first, `done`.
+   * Completes at once with nothing when no answer is live (dialect h2o: always). Dialect
+   * chat-ui: a read of the stored conversation (its branch's tip answer, with a
+   * `generationId` and no end, is live), then the resume channel from sequence 0. Leaving it
+   * before the answer is whole stops the generation (stop-generating), as leaving `ask$` does;
+   * it counts as a turn (one at a time).
+   */
+  resume$(): Observable<CompletionEvent>;
   /** `DELETE /conversation/<id>`: emits once, when it is gone. */
   delete$(): Observable<void>;
 }
@@ -72,6 +94,13 @@ const checkOptions = (options: ConversationOptions | undefined) => {
   const given = (options ?? {}) as CompletionOptions;
   if (typeof given !== 'object' || given === null) {
     throw new H2oInputError('options must be an object');
+  }
+  const { conversationId } = given as ConversationOptions;
+  if (
+    conversationId !== undefined &&
+    (typeof conversationId !== 'string' || conversationId === '')
+  ) {
+    throw new H2oInputError('conversationId must be a non-empty string');
   }
   for (const name of ['stream', 'deleteAfter'] as const) {
     if (given[name] !== undefined) {
@@ -148,6 +177,10 @@ const face = (
       return turn(() => regenerate$, true);
     },
     messages$: () => driver.messages$(),
+    resume$: () => {
+      const resume$ = driver.resume$();
+      return turn(() => resume$, true);
+    },
     delete$: () => removeConversation$(c.transport, id),
   };
 };
@@ -158,7 +191,8 @@ const face = (
  * answer that learns its id for the next turn), and the server builds the model's prompt from
  * the whole history with the model's own turn template. Cold: each subscription runs the session and
  * settings steps (dialect h2o, skipped with `options.session`) and `POST /conversation`, emits
- * one {@link H2oConversation}, then completes. Turns run one at a time; a cancelled turn stops
+ * one {@link H2oConversation}, then completes (`options.conversationId`: no
+ * `POST /conversation`, the existing conversation is attached to). Turns run one at a time; a cancelled turn stops
  * the server (its partial answer stays, and the next turn follows it); a failed turn leaves the
  * conversation usable.
  *
@@ -178,31 +212,51 @@ export const openConversation = (
 ): Observable<H2oConversation> =>
   defer(() => {
     const given = checkOptions(options);
+    const { conversationId, ...completion } = given as ConversationOptions;
     // A completion's checks and defaults; its own message and prompt are not used.
     const c = resolveCompletion(model, [{ role: 'user', content: 'x' }], {
-      ...given,
+      ...completion,
       prompt: undefined,
     });
     const open$ =
       c.dialect === 'h2o' && !c.session
         ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
         : EMPTY;
+    const context = (id: string, rootId: string, tipId?: string) => ({
+      transport: c.transport,
+      conversationId: id,
+      origin: c.origin,
+      parameters: c.parameters,
+      maxLineBytes: c.maxLineBytes,
+      endToken: c.endToken,
+      resume: c.resume,
+      rootId,
+      tipId,
+    });
+    const chatUi = (id: string, root: string, tipId?: string) =>
+      face(c, given, id, chatUiConversation(context(id, root, tipId)));
+    if (conversationId !== undefined) {
+      const attached$ =
+        c.dialect === 'h2o'
+          ? of(face(c, given, conversationId, h2oConversation(context(conversationId, ''))))
+          : chatUiStored$(c.transport, conversationId).pipe(
+              map((stored) => {
+                const root = chatUiRootId(stored);
+                if (root === undefined) {
+                  throw unexpectedResponse('conversation', 'no root message id');
+                }
+                return chatUi(conversationId, root, chatUiTipId(stored));
+              }),
+            );
+      return concat(open$, attached$);
+    }
     const made$ = conversation$(c.transport, c.model).pipe(
       switchMap(({ value: { id, json } }) => {
-        const context = (rootId: string) => ({
-          transport: c.transport,
-          conversationId: id,
-          origin: c.origin,
-          parameters: c.parameters,
-          maxLineBytes: c.maxLineBytes,
-          endToken: c.endToken,
-          resume: c.resume,
-          rootId,
-        });
-        if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(''))));
-        const make = (root: string) => face(c, given, id, chatUiConversation(context(root)));
+        if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(id, ''))));
         const root = rootMessageId(json.conversation);
-        return root !== undefined ? of(make(root)) : rootMessage$(c.transport, id).pipe(map(make));
+        return root !== undefined
+          ? of(chatUi(id, root))
+          : rootMessage$(c.transport, id).pipe(map((r) => chatUi(id, r)));
       }),
     );
     return concat(open$, made$);

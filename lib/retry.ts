@@ -74,9 +74,18 @@ export const retryDelayMs = (
   return Math.min(maxTimerMs, Math.ceil(Math.max(backoff, askedMs(err))));
 };
 
-// Step events say nothing the user could see twice; tokens, text and `done` do.
+// Events that show the user nothing a new attempt would show twice: steps, keep-alives, the
+// conversation's title and the router's choice (a new attempt gets them again), and the
+// reasoning status ("Started reasoning...", which a new attempt says again). Tokens, text,
+// `done`, reasoning text, tool and file events are output: that attempt is not run again (as
+// chat-ui's own server does not fall back once reasoning or a tool was shown).
+const notOutput = new Set(['step', 'keep-alive', 'title', 'router', 'reasoning-status']);
 const isOutput = (value: unknown): boolean =>
-  !(typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'step');
+  !(
+    typeof value === 'object' &&
+    value !== null &&
+    notOutput.has((value as { type?: unknown }).type as string)
+  );
 
 const checkCount = (options: H2oRetryOptions): void => {
   const { count, baseMs = 500, maxMs = 30_000, scheduler } = options ?? ({} as H2oRetryOptions);
@@ -98,7 +107,9 @@ const asksTooMuch = (err: unknown, { maxMs = 30_000 }: H2oRetryOptions): boolean
 
 /**
  * Resubscribes (a whole new handshake) on retryable errors, with backoff and jitter, unless
- * the failed attempt already emitted output the user would then see twice, or the server's
+ * the failed attempt already emitted output the user would then see twice (a string, a token,
+ * `done`, reasoning text, a tool or file event; not a step, keep-alive, title, router or
+ * reasoning-status event), or the server's
  * `Retry-After` asks for a wait longer than `maxMs` (that error is passed on at once). Waits
  * run on `options.scheduler`, so `TestScheduler.run` drives them in virtual time.
  *

@@ -46,7 +46,11 @@ const common = {
 // 2. ESM for Node: one file per entry point, shared code in chunks.
 await esbuild.build({
   ...common,
-  entryPoints: { index: 'lib/index.ts', 'testing/index': 'lib/testing/index.ts' },
+  entryPoints: {
+    index: 'lib/index.ts',
+    'testing/index': 'lib/testing/index.ts',
+    'ai-sdk/index': 'lib/ai-sdk/index.ts',
+  },
   outdir: 'dist/esm',
   platform: 'node',
   splitting: true,
@@ -73,10 +77,32 @@ const browser = await esbuild.build({
   plugins: [browserFetch],
   metafile: true,
 });
+// h2o-rx/ai-sdk for browsers: it stands on the public face, which it imports from the browser
+// build's own index (one copy of the library, its error classes included), not a copy of it.
+const aiSdkBrowser = await esbuild.build({
+  ...common,
+  entryPoints: { 'ai-sdk/index': 'lib/ai-sdk/index.ts' },
+  outdir: 'dist/browser',
+  platform: 'browser',
+  plugins: [
+    {
+      name: 'public-face-external',
+      setup(build) {
+        build.onResolve({ filter: /^\.\.\/index$/ }, (args) =>
+          args.importer.includes(`${join('lib', 'ai-sdk')}`)
+            ? { path: '../index.js', external: true }
+            : undefined,
+        );
+      },
+    },
+    browserFetch,
+  ],
+  metafile: true,
+});
 writeFileSync(join(dist, 'browser/package.json'), JSON.stringify({ type: 'module' }) + '\n');
-const browserImports = Object.values(browser.metafile.outputs).flatMap((o) =>
-  o.imports.map((i) => i.path),
-);
+const browserImports = [browser, aiSdkBrowser]
+  .flatMap((b) => Object.values(b.metafile.outputs))
+  .flatMap((o) => o.imports.map((i) => i.path));
 const nodeOnly = browserImports.filter((p) =>
   /^(node:|cross-fetch|fetch-cookie|node-fetch|http|https)/.test(p),
 );

@@ -1,6 +1,7 @@
 import { defer, Observable, of, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { H2oHttpError, H2oInputError, h2oRetry, retryDelayMs } from '../lib';
+import type { CompletionEvent } from '../lib';
 
 const unavailable = (retryAfterMs?: number) =>
   new H2oHttpError(
@@ -102,6 +103,52 @@ describe('h2oRetry in virtual time', () => {
         undefined,
         unavailable(10),
       );
+    });
+  });
+
+  it.each([
+    [{ type: 'reasoning', text: 'hmm' }],
+    [{ type: 'tool-call', uuid: 'u', name: 't', parameters: {} }],
+    [{ type: 'tool-result', uuid: 'u', name: 't', ok: true, outputs: [] }],
+    [{ type: 'tool-error', uuid: 'u', message: 'x' }],
+    [{ type: 'tool-progress', uuid: 'u', eta: 10 }],
+    [{ type: 'file', name: 'a.png', sha: 's', mime: 'image/png' }],
+  ] as CompletionEvent[][])('does not retry an attempt that showed %o', (shown) => {
+    testScheduler().run(({ cold, expectObservable }) => {
+      const { source$ } = flaky(
+        5,
+        () => cold<CompletionEvent>('-a#', { a: shown }, unavailable(10)),
+        () => cold<CompletionEvent>('(b|)', { b: shown }),
+      );
+      expectObservable(source$.pipe(h2oRetry({ count: 3, baseMs: 1 }))).toBe(
+        '-a#',
+        { a: shown },
+        unavailable(10),
+      );
+    });
+  });
+
+  it('retries an attempt that gave only steps, keep-alives, a title, the router, a status', () => {
+    const said: CompletionEvent[] = [
+      { type: 'step', step: 'stream', ms: 1 },
+      { type: 'keep-alive' },
+      { type: 'title', title: 'T' },
+      { type: 'router', route: 'r', model: 'm' },
+      { type: 'reasoning-status', status: 'Started reasoning...' },
+    ];
+    testScheduler().run(({ cold, expectObservable }) => {
+      const values = { a: said[0], b: said[1], c: said[2], d: said[3], e: said[4] };
+      const done: CompletionEvent = { type: 'done', text: 'ok', tokens: 0, conversationId: 'c' };
+      const { source$ } = flaky(
+        1,
+        () => cold<CompletionEvent>('abcde#', values, unavailable(10)),
+        () => cold<CompletionEvent>('(z|)', { z: done }),
+      );
+      // The wait is the Retry-After's 10 ms, from the error at frame 5.
+      expectObservable(source$.pipe(h2oRetry({ count: 1, baseMs: 1 }))).toBe('abcde 10ms (z|)', {
+        ...values,
+        z: done,
+      });
     });
   });
 

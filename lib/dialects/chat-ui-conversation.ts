@@ -1,10 +1,18 @@
-import { defer, map, Observable, of, switchMap, tap } from 'rxjs';
+import { defer, EMPTY, map, Observable, of, switchMap, tap } from 'rxjs';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { multipartField } from '../http/multipart';
 import { Tip, tipIn } from '../steps/answer-id';
 import { chatUiStream$ } from '../steps/chat-ui-stream';
-import { chatUiAnswerId, chatUiBranch, chatUiFinished, chatUiStored$ } from '../steps/history';
+import {
+  chatUiAnswerId,
+  chatUiBranch,
+  chatUiFinished,
+  chatUiLiveGeneration,
+  chatUiStored$,
+} from '../steps/history';
+import { freshProgress, resumeChannel$ } from '../steps/resume-channel';
+import { sendStop } from '../steps/stop';
 import { endsWhenStored, readUntil } from '../steps/stored';
 import type { ConversationDriver, TurnContext } from '../steps/turn';
 import { turnGate } from '../steps/turn-gate';
@@ -23,10 +31,12 @@ type Stored = Record<string, unknown>;
  * `messages$`. Regenerate is `is_retry` on the answer (a sibling is kept). A turn subscribed
  * again after any end but a whole answer (an error, `timeout`, an unsubscribe): if the server
  * stored its answer (and so its user message), that answer is regenerated instead of the user
- * message being sent again.
+ * message being sent again. Resume reads the stored conversation: an answer at the tip of its
+ * branch with a `generationId` and no end yet is live, and its generation is replayed from the
+ * resume channel's first update, ending (or, left early, stopped) as a turn does.
  */
 export const chatUiConversation = (t: TurnContext): ConversationDriver => {
-  let tip: Tip = { id: t.rootId };
+  let tip: Tip = { id: t.tipId ?? t.rootId };
   // What follows a turn waits until the server stored it.
   const gate = turnGate();
 
@@ -116,6 +126,40 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
           map((conversation) => {
             learnTip(conversation);
             return chatUiBranch(conversation);
+          }),
+        ),
+      ),
+    resume$: () =>
+      gate.after(
+        stored$().pipe(
+          switchMap((conversation) => {
+            learnTip(conversation);
+            const generationId = chatUiLiveGeneration(conversation);
+            if (generationId === undefined) return EMPTY;
+            const { conversationId, maxLineBytes } = t;
+            // Nothing of this answer was emitted yet: the channel replays it from its start.
+            const progress = freshProgress();
+            let answered = false;
+            return resumeChannel$(
+              t.transport,
+              { conversationId, generationId, maxLineBytes },
+              progress,
+            ).pipe(
+              tap((event) => (answered ||= event.type === 'done')),
+              // Leaving before the answer is whole stops the server, as leaving a turn does.
+              tap({
+                unsubscribe: () =>
+                  answered ||
+                  sendStop(t.transport, conversationId, {
+                    generationId,
+                    seenContentLength: progress.chars,
+                  }),
+              }),
+              endsWhenStored(gate, t.endToken, {
+                whole: stored(generationId),
+                stopped: stored(generationId),
+              }),
+            );
           }),
         ),
       ),

@@ -1,4 +1,4 @@
-import { defer, Observable, tap } from 'rxjs';
+import { defer, EMPTY, Observable, tap } from 'rxjs';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
 import { h2oStreamBody } from '../options/bodies';
@@ -18,6 +18,7 @@ import { uuidV4 } from '../uuid';
  * a new turn does (chat-ui mid-2023; transcript 09h). So a turn subscribed again after any end
  * but a whole answer (an error, `timeout`, an unsubscribe) is sent with `is_retry` and its own
  * id: whether or not the server stored the first attempt, the user message is there once.
+ * Nothing to resume: the server stores an answer only whole.
  */
 export const h2oConversation = (t: TurnContext): ConversationDriver => {
   // The last user message sent: what regenerate answers again.
@@ -59,5 +60,7 @@ export const h2oConversation = (t: TurnContext): ConversationDriver => {
         }),
       ),
     messages$: () => gate.after(h2oHistory$(t.transport, t.conversationId)),
+    // The 2023 server stores an answer only once it is whole: there is nothing to re-attach to.
+    resume$: () => EMPTY,
   };
 };

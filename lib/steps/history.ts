@@ -67,27 +67,67 @@ const byId = (conversation: Stored): Map<string, Stored> =>
       .flatMap((m) => (typeof m.id === 'string' ? [[m.id, m] as const] : [])),
   );
 
-/**
- * The branch a chat-ui conversation follows: from the root, the last child at each step (the
- * newest answer of a regenerate, the newest edit). The empty system root is left out.
- */
-export const chatUiBranch = (conversation: Stored): HistoryMessage[] => {
+// `rootMessageId`, or on older servers the first message.
+const rootIdOf = (conversation: Stored, messages = byId(conversation)): string | undefined =>
+  typeof conversation.rootMessageId === 'string'
+    ? conversation.rootMessageId
+    : (messages.keys().next().value as string | undefined);
+
+/** The root (system) message of a stored chat-ui conversation, the parent of its first turn. */
+export const chatUiRootId = (conversation: Stored): string | undefined => rootIdOf(conversation);
+
+// The stored messages along the branch a chat-ui conversation follows, from the root: the last
+// child at each step (the newest answer of a regenerate, the newest edit).
+const branchOf = (conversation: Stored): Stored[] => {
   const messages = byId(conversation);
-  const rootId =
-    typeof conversation.rootMessageId === 'string'
-      ? conversation.rootMessageId
-      : (messages.keys().next().value as string | undefined);
-  const branch: HistoryMessage[] = [];
+  const rootId = rootIdOf(conversation, messages);
+  const branch: Stored[] = [];
   const seen = new Set<string>();
   for (let m = rootId ? messages.get(rootId) : undefined; m && !seen.has(m.id as string);) {
     seen.add(m.id as string);
-    const message = toMessage(m);
-    if (message && !(message.role === 'system' && message.content === '')) branch.push(message);
+    branch.push(m);
     const children = Array.isArray(m.children) ? m.children : [];
     const last = children[children.length - 1];
     m = typeof last === 'string' ? messages.get(last) : undefined;
   }
   return branch;
+};
+
+/**
+ * The branch a chat-ui conversation follows: from the root, the last child at each step (the
+ * newest answer of a regenerate, the newest edit). The empty system root is left out.
+ */
+export const chatUiBranch = (conversation: Stored): HistoryMessage[] =>
+  branchOf(conversation).flatMap((m) => {
+    const message = toMessage(m);
+    return message && !(message.role === 'system' && message.content === '') ? [message] : [];
+  });
+
+/** The id of the last stored message of the branch a chat-ui conversation follows. */
+export const chatUiTipId = (conversation: Stored): string | undefined => {
+  const id = branchOf(conversation).at(-1)?.id;
+  return typeof id === 'string' ? id : undefined;
+};
+
+// chat-ui marks an answer's end in its stored updates (`finished`, `error`) and, once it has a
+// final answer, with `interrupted` on the message itself (transcripts 08e and 08g).
+const hasEnded = (m: Stored): boolean =>
+  m.interrupted !== undefined ||
+  (Array.isArray(m.updates) &&
+    m.updates.some(
+      (u: unknown) =>
+        isRecord(u) && u.type === 'status' && (u.status === 'finished' || u.status === 'error'),
+    ));
+
+/**
+ * The generation still running on the tip of a chat-ui conversation's branch: its answer
+ * carries a `generationId` and has not ended. Undefined when none is live.
+ */
+export const chatUiLiveGeneration = (conversation: Stored): string | undefined => {
+  const tip = branchOf(conversation).at(-1);
+  return tip?.from === 'assistant' && typeof tip.generationId === 'string' && !hasEnded(tip)
+    ? tip.generationId
+    : undefined;
 };
 
 /** The id of the answer chat-ui stored for `generationId`, if it has it. */

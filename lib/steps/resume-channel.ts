@@ -24,7 +24,44 @@ export interface ResumeProgress {
   fromSeq: number;
   /** Characters of answer text up to and including `fromSeq`. */
   charsAtSeq: number;
+  /** Characters of reasoning text emitted so far (the server merges its tokens too). */
+  reasoningChars: number;
+  /** Characters of reasoning text up to and including `fromSeq`. */
+  reasoningCharsAtSeq: number;
+  /**
+   * Other update events emitted so far (tool, file, title, router, reasoning status): each is
+   * one logged update, so they are skipped by count. Keep-alives are not logged, nor counted.
+   */
+  updates: number;
+  /** Those update events up to and including `fromSeq`. */
+  updatesAtSeq: number;
 }
+
+/** Nothing emitted yet: where a first re-attachment starts. */
+export const freshProgress = (): ResumeProgress => ({
+  chars: 0,
+  tokens: 0,
+  fromSeq: 0,
+  charsAtSeq: 0,
+  reasoningChars: 0,
+  reasoningCharsAtSeq: 0,
+  updates: 0,
+  updatesAtSeq: 0,
+});
+
+/**
+ * Counts an event the subscriber was given into `progress`: what a replay must then skip.
+ * Keep-alives and steps count for nothing.
+ */
+export const countEmitted = (progress: ResumeProgress, event: CompletionEvent): void => {
+  if (event.type === 'token') {
+    progress.chars += event.text.length;
+    progress.tokens++;
+  } else if (event.type === 'reasoning') progress.reasoningChars += event.text.length;
+  else if (event.type !== 'step' && event.type !== 'done' && event.type !== 'keep-alive') {
+    progress.updates++;
+  }
+};
 
 /** The generation to re-attach to. */
 export interface ResumeTarget {
@@ -49,7 +86,8 @@ const endStatus = (data: string): string => {
 /**
  * `GET /conversation/<id>/stream?generationId=…&fromSeq=…` (today's chat-ui): emits a
  * `resume` step event, then only the text not yet emitted (a replayed update that straddles
- * what was emitted gives its new part), then `done` with `finalAnswer.text`; reading stops at
+ * what was emitted gives its new part; reasoning the same), only the other updates not yet
+ * emitted (by count), then `done` with `finalAnswer.text`; reading stops at
  * the final answer or at `end` (the server holds the socket seconds more). Advances `progress`.
  * Errors: the channel's HTTP error; `truncated` or a network error when its body stops short
  * (re-attaching may still work); `unexpected-response` when it ends without the final answer.
@@ -68,6 +106,8 @@ export const resumeChannel$ = (
     consume: async ({ body, ms }, out) => {
       out.next({ type: 'step', step: 'resume', ms });
       let position = progress.charsAtSeq;
+      let reasoningAt = progress.reasoningCharsAtSeq;
+      let updatesAt = progress.updatesAtSeq;
       let ended: string | undefined;
       let answered = false;
       const sink: StreamSink = {
@@ -80,10 +120,26 @@ export const resumeChannel$ = (
           progress.tokens++;
           out.next({ type: 'token', text: fresh });
         },
-        final(text) {
+        final(text, interrupted = false) {
           answered = true;
           const { conversationId } = target;
-          out.next({ type: 'done', text, tokens: progress.tokens, conversationId });
+          out.next({ type: 'done', text, tokens: progress.tokens, conversationId, interrupted });
+        },
+        update(event) {
+          // The channel replays no keep-alive (the server does not log them): none to skip.
+          if (event.type === 'keep-alive') return out.next(event);
+          if (event.type === 'reasoning') {
+            const before = reasoningAt;
+            reasoningAt += event.text.length;
+            if (reasoningAt <= progress.reasoningChars) return;
+            const skip = progress.reasoningChars - before;
+            progress.reasoningChars = reasoningAt;
+            return out.next(skip > 0 ? { type: 'reasoning', text: event.text.slice(skip) } : event);
+          }
+          updatesAt++;
+          if (updatesAt <= progress.updates) return;
+          progress.updates = updatesAt;
+          out.next(event);
         },
       };
       const onEvent = ({ event, id, data }: SseEvent) => {
@@ -97,6 +153,8 @@ export const resumeChannel$ = (
         if (Number.isSafeInteger(seq) && seq > progress.fromSeq) {
           progress.fromSeq = seq;
           progress.charsAtSeq = position;
+          progress.reasoningCharsAtSeq = reasoningAt;
+          progress.updatesAtSeq = updatesAt;
         }
       };
       const sse = createSseFieldDecoder(onEvent);

@@ -1,7 +1,7 @@
 import { Observable, Subscription } from 'rxjs';
 import { H2oNetworkError, H2oProtocolError } from '../errors';
 import type { CompletionEvent } from '../events';
-import type { ResumeProgress } from './resume-channel';
+import { countEmitted, freshProgress, type ResumeProgress } from './resume-channel';
 
 /** How an answer re-attaches to its generation. */
 export interface ResumeSpec {
@@ -34,7 +34,7 @@ export const withResume = (
   spec: ResumeSpec,
 ): Observable<CompletionEvent> =>
   new Observable<CompletionEvent>((subscriber) => {
-    const progress: ResumeProgress = { chars: 0, tokens: 0, fromSeq: 0, charsAtSeq: 0 };
+    const progress = freshProgress();
     let started = false;
     let left = spec.attempts;
     let original: unknown;
@@ -49,13 +49,12 @@ export const withResume = (
       current = source$.subscribe({
         next: (event) => {
           if (event.type === 'step' && event.step === 'stream') started = true;
-          else if (event.type === 'token' && counts) {
-            progress.chars += event.text.length;
-            progress.tokens++;
-          } else if (event.type === 'done') {
+          else if (event.type === 'done') {
             settled = true;
             answered = resuming;
           }
+          // A channel advances `progress` itself, as it skips what was emitted.
+          else if (counts) countEmitted(progress, event);
           subscriber.next(event);
         },
         error: (err: unknown) => {

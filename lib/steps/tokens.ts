@@ -35,8 +35,8 @@ const cutByClient = (err: unknown): boolean =>
     err.reason === 'unexpected-response');
 
 /**
- * The stream step: emits its step event, the tokens as they arrive, and `done` with the
- * server's final text. A body that ends without the final update is
+ * The stream step: emits its step event, the tokens and (dialect chat-ui) the other updates as
+ * they arrive, and `done` with the server's final text. A body that ends without the final update is
  * `H2oProtocolError('truncated')`.
  */
 export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<CompletionEvent> =>
@@ -73,12 +73,22 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
             seenChars += event.text.length;
             subscriber.next(event);
           },
-          final(text) {
+          final(text, interrupted) {
             if (ended) return;
             ended = true;
             answered = true;
             whole = true;
-            subscriber.next({ type: 'done', text, tokens, conversationId: spec.conversationId });
+            const { conversationId } = spec;
+            subscriber.next(
+              interrupted === undefined
+                ? { type: 'done', text, tokens, conversationId }
+                : { type: 'done', text, tokens, conversationId, interrupted },
+            );
+          },
+          // What the server says beside the answer: after the final event (a late title, the
+          // protocol's tail) it is dropped, as nothing reads on.
+          update(event) {
+            if (!ended) subscriber.next(event);
           },
         });
         if (!ended) {

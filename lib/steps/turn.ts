@@ -16,6 +16,11 @@ export interface TurnContext {
   readonly resume: number;
   /** Dialect chat-ui: the root (system) message, the parent of the first turn. */
   readonly rootId: string;
+  /**
+   * Dialect chat-ui: the message the first turn follows, when the conversation was attached
+   * to (default: the root).
+   */
+  readonly tipId?: string;
 }
 
 /**
@@ -27,4 +32,6 @@ export interface ConversationDriver {
   turn$(inputs: string): Observable<CompletionEvent>;
   regenerate$(): Observable<CompletionEvent>;
   messages$(): Observable<HistoryMessage[]>;
+  /** The events of the answer the server is still generating; none when none is live. */
+  resume$(): Observable<CompletionEvent>;
 }

@@ -1,4 +1,4 @@
-import type { TokenEvent } from '../events';
+import type { ChatUiUpdateEvent, TokenEvent } from '../events';
 import { malformed, serverError } from '../protocol-errors';
 import { parseObject } from './parse-object';
 
@@ -6,8 +6,13 @@ import { parseObject } from './parse-object';
 export interface StreamSink {
   /** A non-empty token: ordinary text, or (`special: true`) a special token mid-stream. */
   token(event: TokenEvent): void;
-  /** The server's final update, with the whole answer. */
-  final(text: string): void;
+  /**
+   * The server's final update, with the whole answer; `interrupted` where the dialect says
+   * (chat-ui's `finalAnswer.interrupted`), undefined in dialect h2o.
+   */
+  final(text: string, interrupted?: boolean): void;
+  /** Dialect chat-ui: what the server said beside the answer (reasoning, tools, a title…). */
+  update(event: ChatUiUpdateEvent): void;
 }
 
 type Raw = {

@@ -62,6 +62,8 @@ describe('resume (dialect chat-ui, scripted server)', () => {
         'token',
         'token',
         'resume',
+        // The POST never gave the title the log holds: it is new to the subscriber.
+        'title',
         'token',
         'token',
         'token',
@@ -157,5 +159,103 @@ describe('resume (dialect chat-ui, scripted server)', () => {
       const { error } = await collect(completion$('m', hello, { dialect: 'chat-ui', resume }));
       expect(error).toBeInstanceOf(H2oInputError);
     }
+  });
+
+  describe('the updates beside the answer', () => {
+    const thinking = { type: 'reasoning', subtype: 'status', status: 'Started reasoning...' };
+    const think = (token: string) => ({ type: 'reasoning', subtype: 'stream', token });
+    const call = { name: 'search', parameters: { q: 'rx' } };
+    const toolCall = { type: 'tool', subtype: 'call', uuid: 'u1', call };
+    const result = { status: 'success', call, outputs: [{ text: 'found' }], display: true };
+    const toolResult = { type: 'tool', subtype: 'result', uuid: 'u1', result };
+    const title = { type: 'title', title: 'Rx' };
+    // What the POST gave before it dropped: keep-alives, reasoning in two tokens, the title,
+    // the tool call and the first token.
+    const post = [
+      { type: 'status', status: 'keepAlive' },
+      thinking,
+      think('Let '),
+      { type: 'status', status: 'keepAlive' },
+      think('me think'),
+      title,
+      toolCall,
+      'Hel',
+    ];
+    // The log merged same-kind tokens: reasoning "Let me think more", text "Hello".
+    const log = [
+      update(1, started),
+      update(2, thinking),
+      update(3, think('Let me think more')),
+      update(4, title),
+      update(5, toolCall),
+      update(6, toolResult),
+      update(7, token('Hello')),
+      update(8, final('Hello')),
+      update(9, finished),
+      end('completed'),
+    ];
+    const shape = (values: CompletionEvent[]) =>
+      values
+        .filter((e) => e.type !== 'keep-alive')
+        .map((e) => {
+          if (e.type === 'step') return e.step;
+          if (e.type === 'token' || e.type === 'reasoning') return `${e.type}:${e.text}`;
+          return e.type;
+        });
+
+    it('a re-attachment from seq 0 emits no reasoning, title or tool event twice', async () => {
+      server = await startResumeServer(post, 'destroy', [{ chunks: log, hold: true }]);
+      const { values, error } = await collect(completionEvents$('m', hello, options()));
+      expect(error).toBeUndefined();
+      expect(shape(values)).toEqual([
+        'conversation',
+        'stream',
+        'reasoning-status',
+        'reasoning:Let ',
+        'reasoning:me think',
+        'title',
+        'tool-call',
+        'token:Hel',
+        'resume',
+        'reasoning: more',
+        'tool-result',
+        'token:lo',
+        'done',
+      ]);
+      expect(values.filter((e) => e.type === 'keep-alive')).toHaveLength(2);
+      expect(values.find((e) => e.type === 'tool-result')).toEqual({
+        type: 'tool-result',
+        uuid: 'u1',
+        name: 'search',
+        ok: true,
+        outputs: [{ text: 'found' }],
+        display: true,
+      });
+      expect(values.at(-1)).toEqual({
+        type: 'done',
+        text: 'Hello',
+        tokens: 2,
+        conversationId: '0123456789abcdef01234567',
+        interrupted: false,
+      });
+    });
+
+    it('a channel that drops too: the next one from its last seq, still nothing twice', async () => {
+      server = await startResumeServer(post, 'destroy', [
+        { chunks: log.slice(0, 5) },
+        { chunks: log.slice(5), hold: true },
+      ]);
+      const { values, error } = await collect(completionEvents$('m', hello, options()));
+      expect(error).toBeUndefined();
+      expect(resumeGets().map((r) => /fromSeq=(\d+)/.exec(r.url)?.[1])).toEqual(['0', '5']);
+      expect(shape(values).slice(8)).toEqual([
+        'resume',
+        'reasoning: more',
+        'resume',
+        'tool-result',
+        'token:lo',
+        'done',
+      ]);
+    });
   });
 });

@@ -73,6 +73,7 @@ describe("dialect 'chat-ui' against the emulator", () => {
     expect(events[events.length - 1]).toEqual({
       type: 'done',
       text: 'Hello, wörld!',
+      interrupted: false,
       tokens: 4,
       conversationId: ofStep(emu, 'stream')[0].path.split('/')[2],
     });

@@ -21,6 +21,7 @@ const run = async (bytes: Uint8Array, cuts: number[], read: PayloadReader, max =
   await pumpStream(chunksAt(bytes, cuts), max, read, {
     token: (t) => tokens.push(t.text),
     final: (f) => finals.push(f),
+    update: () => undefined,
   });
   return { tokens, finals };
 };

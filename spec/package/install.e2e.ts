@@ -3,7 +3,7 @@
 // its bin run with npx, bundled for a browser, and its error classes checked across the two
 // builds (the dual-package hazard). Run with `npm run test:package`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -346,10 +346,130 @@ test('a browser bundle leaves node-fetch, fetch-cookie and node:http out; a Node
   expect(nodeBundle).toMatch(/fetch-cookie/);
 });
 
+test('a browser bundle of h2o-rx/ai-sdk with h2o-rx holds one copy of the library, no Node modules', async () => {
+  write(
+    join(app, 'ai-page.js'),
+    `import { h2oChatTransport } from 'h2o-rx/ai-sdk';\nimport { H2oError } from 'h2o-rx';\nwindow.run = [h2oChatTransport, H2oError];\n`,
+  );
+  const result = await esbuild.build({
+    absWorkingDir: app,
+    entryPoints: ['ai-page.js'],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'browser',
+    format: 'esm',
+    logLevel: 'silent',
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => f.includes('h2o-rx/'));
+  expect(inputs.sort()).toEqual([
+    'node_modules/h2o-rx/dist/browser/ai-sdk/index.js',
+    'node_modules/h2o-rx/dist/browser/index.js',
+  ]);
+  expect(Object.keys(result.metafile.inputs).join('\n')).not.toMatch(
+    /cross-fetch|node-fetch|fetch-cookie|tough-cookie/,
+  );
+});
+
+// The AI SDK entry needs `ai` for its types only: here it runs without it installed, its
+// stream read as any ReadableStream is.
+const aiSdkRun = (load: string) => `${load}
+const emu = await startEmulator({ dialect: 'chat-ui', reply: () => ['Bon', 'jour'] });
+try {
+  const transport = h2oChatTransport('llama3', { baseUrl: emu.url, dialect: 'chat-ui' });
+  const messages = [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hi' }] }];
+  const stream = await transport.sendMessages({
+    chatId: 'chat-1', messages, trigger: 'submit-message', messageId: undefined, abortSignal: undefined,
+  });
+  const chunks = [];
+  for (const reader = stream.getReader(); ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  console.log(JSON.stringify({
+    types: chunks.map((c) => c.type),
+    text: chunks.flatMap((c) => (c.type === 'text-delta' ? [c.delta] : [])).join(''),
+    conversationId: transport.conversationId('chat-1'),
+    reconnect: await transport.reconnectToStream({ chatId: 'chat-1' }),
+  }));
+} finally {
+  await emu.close();
+}`;
+
+test.each([
+  ['import', 'ai-esm.mjs', `import { h2oChatTransport } from 'h2o-rx/ai-sdk';`],
+  ['require', 'ai-cjs.cjs', `const { h2oChatTransport } = require('h2o-rx/ai-sdk');`],
+])('h2o-rx/ai-sdk by %s, without ai installed: a turn as UI message chunks', (how, file, load) => {
+  const testing =
+    how === 'import'
+      ? `import { startEmulator } from 'h2o-rx/testing';`
+      : `const { startEmulator } = require('h2o-rx/testing');`;
+  const script = aiSdkRun(`${load}\n${testing}`);
+  write(join(app, file), how === 'import' ? script : `(async () => {${script}\n})();`);
+  const out = JSON.parse(node(file));
+  expect(out).toEqual({
+    types: [
+      'start',
+      'start-step',
+      'text-start',
+      'text-delta',
+      'text-delta',
+      'text-end',
+      'finish-step',
+      'finish',
+    ],
+    text: 'Bonjour',
+    conversationId: expect.stringMatching(/^[0-9a-f]{24}$/),
+    reconnect: null,
+  });
+});
+
+test("the AI SDK's own chat (AbstractChat) over h2o-rx/ai-sdk from the tarball: two turns", () => {
+  // The repository's `ai`, linked in (its dependencies resolve from where it really is).
+  symlinkSync(join(repo, 'node_modules/ai'), join(app, 'node_modules/ai'), 'dir');
+  write(
+    join(app, 'ai-chat.mjs'),
+    `import { AbstractChat } from 'ai';
+import { h2oChatTransport } from 'h2o-rx/ai-sdk';
+import { startEmulator } from 'h2o-rx/testing';
+class State {
+  status = 'ready'; error = undefined; messages = [];
+  pushMessage = (m) => { this.messages = [...this.messages, m]; };
+  popMessage = () => { this.messages = this.messages.slice(0, -1); };
+  replaceMessage = (i, m) => { this.messages = this.messages.map((x, j) => (j === i ? m : x)); };
+  snapshot = (x) => structuredClone(x);
+}
+class Chat extends AbstractChat {
+  constructor(init) { super({ ...init, state: new State() }); }
+}
+const emu = await startEmulator({ dialect: 'chat-ui', reply: (p) => 'You said ' + p });
+try {
+  const chat = new Chat({ transport: h2oChatTransport('llama3', { baseUrl: emu.url, dialect: 'chat-ui' }) });
+  await chat.sendMessage({ text: 'one' });
+  await chat.sendMessage({ text: 'two' });
+  const posts = emu.requests.filter((r) => r.method === 'POST' && /^\\/conversation\\/[0-9a-f]{24}$/.test(r.path));
+  console.log(JSON.stringify({
+    status: chat.status,
+    messages: chat.messages.map((m) => m.role + ':' + m.parts.filter((p) => p.type === 'text').map((p) => p.text).join('')),
+    posts: posts.length,
+  }));
+} finally {
+  await emu.close();
+}
+`,
+  );
+  expect(JSON.parse(node('ai-chat.mjs'))).toEqual({
+    status: 'ready',
+    messages: ['user:one', 'assistant:You said one', 'user:two', 'assistant:You said two'],
+    posts: 2,
+  });
+});
+
 test('the tarball holds the builds and no sources or tests', () => {
   const manifest = JSON.parse(readFileSync(join(app, 'node_modules/h2o-rx/package.json'), 'utf8'));
   expect(manifest.sideEffects).toBe(false);
-  expect(Object.keys(manifest.exports)).toEqual(['.', './testing', './package.json']);
+  expect(Object.keys(manifest.exports)).toEqual(['.', './testing', './ai-sdk', './package.json']);
   expect(packedFiles).toEqual(
     expect.arrayContaining([
       'dist/cjs/index.js',
@@ -359,6 +479,9 @@ test('the tarball holds the builds and no sources or tests', () => {
       'dist/esm/index.d.ts',
       'dist/esm/testing/index.js',
       'dist/browser/index.js',
+      'dist/esm/ai-sdk/index.js',
+      'dist/cjs/ai-sdk/index.js',
+      'dist/browser/ai-sdk/index.js',
     ]),
   );
   expect(

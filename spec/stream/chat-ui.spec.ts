@@ -1,4 +1,5 @@
 import { H2oProtocolError } from '../../lib/errors';
+import type { ChatUiUpdateEvent } from '../../lib/events';
 import { pumpStream } from '../../lib/stream/pump';
 import { readChatUiUpdate } from '../../lib/stream/chat-ui';
 
@@ -34,12 +35,26 @@ const run = async (text: string, cut = 0) => {
   await pumpStream(chunked(bytes, cut), 1 << 20, readChatUiUpdate, {
     token: (t) => tokens.push(t.text),
     final: (f) => finals.push(f),
+    update: () => undefined,
   });
   return { tokens, finals };
 };
 
+// Every event of one stream in order, tokens as `token:<text>`, the final as `final:<text>`.
+const readAll = (lines: object[]) => {
+  const seen: unknown[] = [];
+  for (const update of lines) {
+    readChatUiUpdate(JSON.stringify(update), {
+      token: (t) => seen.push(`token:${t.text}`),
+      final: (text, interrupted) => seen.push({ final: text, interrupted }),
+      update: (e: ChatUiUpdateEvent) => seen.push(e),
+    });
+  }
+  return seen;
+};
+
 describe('readChatUiUpdate', () => {
-  it('strips the padding, skips keep-alives, titles and unknown types', async () => {
+  it('strips the padding; the tokens and final alone, whatever else comes', async () => {
     expect(await run(body)).toEqual({
       tokens: ['Hello', ', wörld', '!'],
       finals: ['Hello, wörld!'],
@@ -67,6 +82,7 @@ describe('readChatUiUpdate', () => {
       pumpStream(chunked(new TextEncoder().encode(failing), 5), 1 << 20, readChatUiUpdate, {
         token: (t) => tokens.push(t.text),
         final: () => undefined,
+        update: () => undefined,
       }),
     ).rejects.toMatchObject({ reason: 'server-error', detail: 'terminated', errorType: '500' });
     expect(tokens).toEqual(['Hi']);
@@ -74,7 +90,94 @@ describe('readChatUiUpdate', () => {
 
   it('refuses a line that is not JSON', () => {
     expect(() =>
-      readChatUiUpdate('{nope', { token: () => undefined, final: () => undefined }),
+      readChatUiUpdate('{nope', {
+        token: () => undefined,
+        final: () => undefined,
+        update: () => undefined,
+      }),
     ).toThrow(H2oProtocolError);
+  });
+
+  it('reads every update type of MessageUpdate.ts into its event, in order', () => {
+    const call = { name: 'search', parameters: { query: 'rx', limit: 3 } };
+    expect(
+      readAll([
+        { type: 'status', status: 'started' },
+        { type: 'status', status: 'keepAlive' },
+        { type: 'reasoning', subtype: 'status', status: 'Started reasoning...' },
+        { type: 'reasoning', subtype: 'stream', token: 'Let me ' },
+        { type: 'reasoning', subtype: 'stream', token: '' },
+        { type: 'title', title: 'Rx search' },
+        { type: 'routerMetadata', route: 'code', model: 'llama3', provider: 'together' },
+        { type: 'routerMetadata', route: '', model: '' },
+        { type: 'tool', subtype: 'call', uuid: 'u1', call, argumentsRaw: '{}', reasoning: 'x' },
+        { type: 'tool', subtype: 'eta', uuid: 'u1', eta: 10 },
+        { type: 'tool', subtype: 'progress', uuid: 'u1', progress: 1, total: 2, message: 'half' },
+        {
+          type: 'tool',
+          subtype: 'result',
+          uuid: 'u1',
+          result: { status: 'success', call, outputs: [{ text: 'found' }], display: true },
+        },
+        {
+          type: 'tool',
+          subtype: 'result',
+          uuid: 'u2',
+          result: { status: 'error', call, message: 'quota' },
+        },
+        { type: 'tool', subtype: 'error', uuid: 'u3', message: 'Unknown MCP function: x' },
+        { type: 'file', name: 'a.png', sha: 'abc', mime: 'image/png' },
+        { type: 'elicitation', subtype: 'request', request: {} },
+        { type: 'futureThing', value: 1 },
+        { type: 'tool', subtype: 'call', call },
+        { type: 'stream', token: pad('Hi') },
+        { type: 'finalAnswer', text: 'Hi', interrupted: true },
+        { type: 'status', status: 'finished' },
+      ]),
+    ).toEqual([
+      { type: 'keep-alive' },
+      { type: 'reasoning-status', status: 'Started reasoning...' },
+      { type: 'reasoning', text: 'Let me ' },
+      { type: 'title', title: 'Rx search' },
+      { type: 'router', route: 'code', model: 'llama3', provider: 'together' },
+      { type: 'router', route: '', model: '' },
+      { type: 'tool-call', uuid: 'u1', name: 'search', parameters: { query: 'rx', limit: 3 } },
+      { type: 'tool-progress', uuid: 'u1', eta: 10 },
+      { type: 'tool-progress', uuid: 'u1', progress: 1, total: 2, message: 'half' },
+      {
+        type: 'tool-result',
+        uuid: 'u1',
+        name: 'search',
+        ok: true,
+        outputs: [{ text: 'found' }],
+        display: true,
+      },
+      { type: 'tool-result', uuid: 'u2', name: 'search', ok: false, outputs: [], message: 'quota' },
+      { type: 'tool-error', uuid: 'u3', message: 'Unknown MCP function: x' },
+      { type: 'file', name: 'a.png', sha: 'abc', mime: 'image/png' },
+      'token:Hi',
+      { final: 'Hi', interrupted: true },
+    ]);
+  });
+
+  it('gives interrupted false when finalAnswer says so or says nothing', () => {
+    expect(
+      readAll([
+        { type: 'finalAnswer', text: 'a', interrupted: false },
+        { type: 'finalAnswer', text: 'b' },
+      ]),
+    ).toEqual([
+      { final: 'a', interrupted: false },
+      { final: 'b', interrupted: false },
+    ]);
+  });
+
+  it('hands every keep-alive the same frozen event (no allocation per keep-alive)', () => {
+    const [a, b] = readAll([
+      { type: 'status', status: 'keepAlive' },
+      { type: 'status', status: 'keepAlive' },
+    ]);
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
   });
 });

@@ -38,6 +38,7 @@ const run = async (bytes: Uint8Array, cuts: number[]) => {
   await pumpStream(chunked(bytes, cuts), 1 << 20, readTgiEvent, {
     token: (t: TokenEvent) => tokens.push(t.text),
     final: (f) => finals.push(f),
+    update: () => undefined,
   });
   return { tokens, finals };
 };

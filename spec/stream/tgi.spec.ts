@@ -5,7 +5,11 @@ import { readTgiEvent } from '../../lib/stream/tgi';
 const read = (payload: string) => {
   const tokens: TokenEvent[] = [];
   const finals: string[] = [];
-  readTgiEvent(payload, { token: (t) => tokens.push(t), final: (f) => finals.push(f) });
+  readTgiEvent(payload, {
+    token: (t) => tokens.push(t),
+    final: (f) => finals.push(f),
+    update: () => undefined,
+  });
   return { tokens, finals };
 };
 

@@ -34,11 +34,12 @@ export const end = (status: string) => `event: end\ndata: {"status":"${status}"}
 
 /**
  * Answers `POST /conversation` with a conversation whose root is known, the stream POST with
- * `tokens` (padded as the real server pads them) and then `postEnd`, and each resume GET with
+ * `tokens` (a string: a stream token, padded as the real server pads them; an object: that
+ * update as it is) and then `postEnd`, and each resume GET with
  * the next of `channel`; stop-generating with 200.
  */
 export const startResumeServer = async (
-  tokens: string[],
+  tokens: Array<string | object>,
   postEnd: PostEnd,
   channel: ChannelScript[],
 ): Promise<ResumeServer> => {
@@ -58,7 +59,8 @@ export const startResumeServer = async (
       res.writeHead(200, { 'content-type': 'application/jsonl' });
       res.write('{"type":"status","status":"started"}\n');
       for (const token of tokens) {
-        res.write(`${JSON.stringify({ type: 'stream', token: pad(token) })}\n`);
+        const line = typeof token === 'string' ? { type: 'stream', token: pad(token) } : token;
+        res.write(`${JSON.stringify(line)}\n`);
         await new Promise((r) => setTimeout(r, 1));
       }
       if (postEnd === 'destroy') return void res.socket?.destroy();
