@@ -14,10 +14,14 @@ import { gzipSync } from 'node:zlib';
 import type { Check } from './stats';
 
 /**
- * The budget of issue 19 for the library's own code (rxjs external), minified + gzip, in kB
- * (1 kB = 1,000 bytes, as size-limit counts); CI refuses more.
+ * The budget for the library's own code (rxjs external), minified + gzip, in kB (1 kB = 1,000
+ * bytes, as size-limit counts); CI refuses more. Issue 19 set 13 kB over a library that measured
+ * 12.91 kB; the stored-turn rule of issue 20 (+0.36 kB) and today's chat-ui in full of issue 18
+ * (every update typed, attach and resume, files: +1.1 kB and more) are features of the main entry
+ * every user pays for, so the ceiling moved with them rather than the features out of it. The
+ * framework and AI SDK entries are separate and not counted here.
  */
-export const BUDGET_KB = 13;
+export const BUDGET_KB = 15;
 
 const root = path.join(__dirname, '..');
 
