@@ -40,9 +40,18 @@ export interface DoneEvent {
    * kept. Absent in dialect h2o.
    */
   interrupted?: boolean;
+  /**
+   * Dialect chat-ui: the reasoning the server's final text held in `<think>` blocks, which
+   * `text` no longer has. Absent when there was none.
+   */
+  reasoning?: string;
 }
 
-/** Dialect chat-ui: a piece of a reasoning model's thinking, kept apart from the answer. */
+/**
+ * Dialect chat-ui: a piece of a reasoning model's thinking, kept apart from the answer: what
+ * the server streams inside `<think>…</think>` (today's chat-ui sends a model's reasoning so),
+ * or in a `reasoning` update.
+ */
 export interface ReasoningEvent {
   type: 'reasoning';
   /** The reasoning text (never part of the answer's text). */

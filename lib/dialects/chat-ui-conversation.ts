@@ -13,6 +13,7 @@ import {
 } from '../steps/history';
 import { freshProgress, resumeChannel$ } from '../steps/resume-channel';
 import { sendStop } from '../steps/stop';
+import { reasoningApart, thinkApart } from '../stream/think';
 import { endsWhenStored, readUntil } from '../steps/stored';
 import type { ConversationDriver, TurnContext } from '../steps/turn';
 import { turnGate } from '../steps/turn-gate';
@@ -71,7 +72,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
       }),
     );
 
-  return {
+  const driver: ConversationDriver = {
     turn$: (inputs) => {
       // An attempt that did not end whole: subscribing again retries it.
       let failed: { generationId: string; parent: Tip } | undefined;
@@ -164,4 +165,26 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
         ),
       ),
   };
+  return reasoningApartOf(driver);
 };
+
+// The model's `<think>` blocks out of the answer, in a turn's events and in the history: the
+// stored conversation keeps them in the text (what the checks above compare), the user gets
+// them apart.
+const reasoningApartOf = (d: ConversationDriver): ConversationDriver => ({
+  turn$: (inputs) => d.turn$(inputs).pipe(reasoningApart()),
+  regenerate$: () => d.regenerate$().pipe(reasoningApart()),
+  resume$: () => d.resume$().pipe(reasoningApart()),
+  messages$: () =>
+    d.messages$().pipe(
+      map((messages) =>
+        messages.map((m) => {
+          if (m.role !== 'assistant') return m;
+          const { answer, reasoning } = thinkApart(m.content);
+          if (reasoning === undefined) return m;
+          const kept = m.reasoning === undefined ? reasoning : `${m.reasoning}\n${reasoning}`;
+          return { ...m, content: answer, reasoning: kept };
+        }),
+      ),
+    ),
+});

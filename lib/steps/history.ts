@@ -16,6 +16,11 @@ export interface HistoryMessage {
   content: string;
   /** The server's id of the message. */
   id?: string;
+  /**
+   * Dialect chat-ui, an answer: the reasoning its stored text held in `<think>` blocks, which
+   * `content` no longer has.
+   */
+  reasoning?: string;
 }
 
 type Stored = Record<string, unknown>;
@@ -27,7 +32,11 @@ const toMessage = (m: Stored): HistoryMessage | undefined => {
   const role = m.from;
   if (role !== 'user' && role !== 'assistant' && role !== 'system') return undefined;
   const content = typeof m.content === 'string' ? m.content : '';
-  return typeof m.id === 'string' ? { role, content, id: m.id } : { role, content };
+  const message: HistoryMessage =
+    typeof m.id === 'string' ? { role, content, id: m.id } : { role, content };
+  // chat-ui keeps the reasoning of its `reasoning` updates on the message, beside its text.
+  if (typeof m.reasoning === 'string' && m.reasoning !== '') message.reasoning = m.reasoning;
+  return message;
 };
 
 // A page load that threw: SvelteKit answers 200 and puts the error in the node.
