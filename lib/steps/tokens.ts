@@ -4,6 +4,14 @@ import { malformed, truncated } from '../protocol-errors';
 import type { CompletionEvent } from '../events';
 import { exchange$, type RequestParts, Transport } from '../http/request';
 import { PayloadReader, pumpStream } from '../stream/pump';
+import { unrefTimer } from '../unref-timer';
+
+/**
+ * How long `done` may wait after the final update for what the server still says about the
+ * answer (today's chat-ui writes a backend's router metadata after `finalAnswer`, then
+ * `finished`): it goes at `finished`, at the body's end, or after this, whichever is first.
+ */
+export const lateUpdatesMs = 200;
 
 /** The stream request of a dialect, and how to read and stop it. */
 export interface StreamSpec {
@@ -47,6 +55,15 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
     let whole = false;
     let tokens = 0;
     let seenChars = 0;
+    // The done event while the server may still say something of the answer.
+    let held: CompletionEvent | undefined;
+    let holdTimer: ReturnType<typeof setTimeout> | undefined;
+    const release = () => {
+      clearTimeout(holdTimer);
+      const done = held;
+      held = undefined;
+      if (done) subscriber.next(done);
+    };
     const request = exchange$<CompletionEvent>(transport, {
       step: 'stream',
       path: spec.path,
@@ -79,18 +96,23 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
             answered = true;
             whole = true;
             const { conversationId } = spec;
-            subscriber.next(
+            const done: CompletionEvent =
               interrupted === undefined
                 ? { type: 'done', text, tokens, conversationId }
-                : { type: 'done', text, tokens, conversationId, interrupted },
-            );
+                : { type: 'done', text, tokens, conversationId, interrupted };
+            // Dialect h2o's final event is the last thing its server writes.
+            if (interrupted === undefined) return subscriber.next(done);
+            held = done;
+            holdTimer = unrefTimer(lateUpdatesMs, release);
           },
-          // What the server says beside the answer: after the final event (a late title, the
-          // protocol's tail) it is dropped, as nothing reads on.
+          // What the server says beside the answer, up to `done`: after it (the protocol's
+          // tail) it is dropped, as nothing reads on.
           update(event) {
-            if (!ended) subscriber.next(event);
+            if (!ended || held) subscriber.next(event);
           },
+          finished: release,
         });
+        release();
         if (!ended) {
           ended = true;
           throw truncated(tokens);
@@ -98,6 +120,11 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
       },
     }).subscribe({
       error: (err: unknown) => {
+        // The answer is whole: what broke is the tail, which nothing needs.
+        if (held) {
+          release();
+          return subscriber.complete();
+        }
         if (!ended && cutByClient(err)) spec.abandon(seenChars);
         ended = true;
         subscriber.error(err);
@@ -105,6 +132,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
       complete: () => subscriber.complete(),
     });
     return () => {
+      clearTimeout(holdTimer);
       request.unsubscribe();
       if (!ended) {
         ended = true;

@@ -160,6 +160,7 @@ export const readChatUiUpdate = (payload: string, sink: StreamSink): void => {
       return;
     case 'status':
       if (update.status === 'keepAlive') return sink.update(KEEP_ALIVE);
+      if (update.status === 'finished') return sink.finished?.();
       if (update.status === 'error') {
         const message = typeof update.message === 'string' ? update.message : 'unknown error';
         const code = update.statusCode === undefined ? undefined : String(update.statusCode);

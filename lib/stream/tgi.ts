@@ -13,6 +13,8 @@ export interface StreamSink {
   final(text: string, interrupted?: boolean): void;
   /** Dialect chat-ui: what the server said beside the answer (reasoning, tools, a title…). */
   update(event: ChatUiUpdateEvent): void;
+  /** Dialect chat-ui: the server's `finished` status, its last word after the final update. */
+  finished?(): void;
 }
 
 type Raw = {
