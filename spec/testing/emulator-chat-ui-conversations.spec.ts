@@ -223,6 +223,29 @@ describe('dialect chat-ui conversations', () => {
 describe('dialect chat-ui: a client that drops, and the resume channel', () => {
   const slow = Array.from({ length: 12 }, (_, i) => `t${i} `);
 
+  it('merges reasoning tokens of one flush window as it merges answer tokens, never the two together', async () => {
+    const emu = await start({
+      reply: () => ['one', ' two'],
+      chatUi: { reasoning: { durationMs: 0, tokens: 3, wire: 'updates' } },
+    });
+    const ready = await newConversation(emu.url, 'reasoner');
+    const t = await turn(emu.url, ready, 'Why', ready.rootMessageId);
+    await emu.settled();
+    const replay = sse(
+      (await resume(emu.url, ready, `?generationId=${t.generationId}&fromSeq=0`)).body,
+    );
+    expect(replay.filter((e) => e.event === 'update').map((e) => [e.id, e.data])).toEqual([
+      [1, { type: 'status', status: 'started' }],
+      [2, { type: 'title', title: 'Why' }],
+      [3, { type: 'reasoning', subtype: 'status', status: 'Started reasoning...' }],
+      [4, { type: 'reasoning', subtype: 'stream', token: 'Let me think. Step 1. Step 2.' }],
+      [5, { type: 'reasoning', subtype: 'status', status: 'Done in 0s.' }],
+      [6, { type: 'stream', token: 'one two' }],
+      [7, { type: 'finalAnswer', text: 'one two', interrupted: false }],
+      [8, { type: 'status', status: 'finished' }],
+    ]);
+  });
+
   it('fault drop: the socket is cut, the answer goes on, is stored, and replays whole', async () => {
     const emu = await start({
       reply: () => slow,

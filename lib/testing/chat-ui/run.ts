@@ -15,8 +15,8 @@ export const FLUSH_WINDOW_MS = 200;
 
 /**
  * The log of one generation, as chat-ui keeps it for the resume channel: every update but
- * keep-alives gets the next sequence number, except a token that follows another token in the
- * same flush window, which is merged into it. Readers see an update once its window is flushed.
+ * keep-alives gets the next sequence number, except a token (of the answer, or of reasoning)
+ * that follows one of its kind in the same flush window, which is merged into it. Readers see an update once its window is flushed.
  */
 export interface GenerationRun {
   readonly generationId: string;
@@ -34,7 +34,11 @@ export interface GenerationRun {
   finish(status: Exclude<RunStatus, 'running'>): void;
 }
 
-const isToken = (update: StoredUpdate) => update.type === 'stream';
+// Text and reasoning are the per-token streams; a token joins the one before only of its own kind.
+const isToken = (update: StoredUpdate) =>
+  update.type === 'stream' || (update.type === 'reasoning' && update.subtype === 'stream');
+const sameStream = (a: StoredUpdate, b: StoredUpdate) =>
+  isToken(a) && isToken(b) && a.type === b.type;
 
 /** Starts the log of a generation. */
 export const createRun = (generationId: string, messageId: string): GenerationRun => {
@@ -58,7 +62,7 @@ export const createRun = (generationId: string, messageId: string): GenerationRu
       if (run.status !== 'running') return;
       if (update.type === 'status' && update.status === 'keepAlive') return;
       const last = pending.at(-1);
-      if (last && isToken(last.update) && isToken(update)) {
+      if (last && sameStream(last.update, update)) {
         last.update = {
           ...last.update,
           token: `${String(last.update.token)}${String(update.token)}`,
