@@ -16,12 +16,13 @@ import type { Check } from './stats';
 /**
  * The budget for the library's own code (rxjs external), minified + gzip, in kB (1 kB = 1,000
  * bytes, as size-limit counts); CI refuses more. Issue 19 set 13 kB over a library that measured
- * 12.91 kB; the stored-turn rule of issue 20 (+0.36 kB) and today's chat-ui in full of issue 18
- * (every update typed, attach and resume, files: +1.1 kB and more) are features of the main entry
- * every user pays for, so the ceiling moved with them rather than the features out of it. The
- * framework and AI SDK entries are separate and not counted here.
+ * 12.91 kB. What came after is in the main entry every user pays for, so the ceiling moved with
+ * it rather than the features out of it: issue 20's stored-turn rule (+0.36 kB), issue 18's
+ * typed updates, attach and resume (+1.13 kB), files, the system prompt, MCP selection and the
+ * model capabilities (+1.6 kB), the `<think>` split and the late updates (+0.7 kB): 16.68 kB.
+ * The framework, chat-state and AI SDK entries are separate and not counted here.
  */
-export const BUDGET_KB = 15;
+export const BUDGET_KB = 17;
 
 const root = path.join(__dirname, '..');
 
