@@ -30,6 +30,7 @@ import { uuidV4 } from '../uuid';
 import { chatReducer } from './reducer';
 import type { ChatAction } from './reducer';
 import { emptyChatState } from './state';
+import { withThinkBlocks } from './think';
 import type { ChatMessage, ChatState } from './state';
 
 /** Options of {@link createH2oChat}: `openConversation`'s, and how each request is made reliable. */
@@ -104,7 +105,8 @@ const checkText = (text: unknown): string => {
 
 /**
  * A chat over a server conversation, framework-free: the messages (text, reasoning, tool calls
- * and their results, files), the status as the AI SDK's `Chat` names it, the error, the
+ * and their results, files; `<think>` blocks in the text shown as reasoning, as chat-ui's front
+ * end shows them), the status as the AI SDK's `Chat` names it, the error, the
  * conversation's id and title, as one immutable state (`state$`, `state`), and the methods a
  * chat UI calls. The conversation is opened at the first `send` (with `options.conversationId`
  * it is attached to at once and its stored messages read into the state), so a chat that is
@@ -132,7 +134,12 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
   const state = new BehaviorSubject<ChatState>(emptyChatState);
   // queueScheduler: an action dispatched while a change is being delivered waits for it.
   actions
-    .pipe(observeOn(queueScheduler), scan(reduce, emptyChatState), distinctUntilChanged())
+    .pipe(
+      observeOn(queueScheduler),
+      scan(reduce, emptyChatState),
+      distinctUntilChanged(),
+      map(withThinkBlocks),
+    )
     .subscribe(state);
   const dispatch = (action: ChatAction) => actions.next(action);
 

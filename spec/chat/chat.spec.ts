@@ -362,3 +362,48 @@ describe('createH2oChat: reasoning, tools and files (scripted chat-ui stream)', 
     }
   });
 });
+
+describe("createH2oChat: the emulator's reasoning and tool-calling models (chat-ui)", () => {
+  const withModels = async (wire: 'think' | 'updates') => {
+    emu = await startEmulator({
+      dialect: 'chat-ui',
+      tokenDelayMs: 1,
+      reply: (prompt) => ['answer ', 'to ', prompt],
+      chatUi: { reasoning: { durationMs: 200, tokens: 3, wire } },
+    });
+  };
+
+  it.each(['think', 'updates'] as const)(
+    'reasoner (wire %s): reasoning parts apart from the answer text',
+    async (wire) => {
+      await withModels(wire);
+      chat = createH2oChat('reasoner', { baseUrl: emu.url, dialect: 'chat-ui' });
+      chat.send('why');
+      const end = await ready(chat);
+      expect(end!.status).toBe('ready');
+      const parts = end!.messages[1].parts;
+      expect(parts.map((p) => p.type)).toEqual(['reasoning', 'text']);
+      expect(parts[0]).toMatchObject({ type: 'reasoning', state: 'done' });
+      expect((parts[0] as { text: string }).text.length).toBeGreaterThan(0);
+      expect(textOf(end!.messages[1])).toBe('answer to why');
+    },
+  );
+
+  it('tool-caller: the tool part with its output, then the answer', async () => {
+    await withModels('updates');
+    chat = createH2oChat('tool-caller', { baseUrl: emu.url, dialect: 'chat-ui' });
+    chat.send('rx');
+    const end = await ready(chat);
+    expect(end!.status).toBe('ready');
+    const [tool, ...rest] = end!.messages[1].parts;
+    expect(tool).toMatchObject({
+      type: 'tool',
+      toolName: 'search',
+      input: { query: 'rx' },
+      state: 'output-available',
+    });
+    expect(JSON.stringify((tool as { output: unknown }).output)).toContain('Results for rx');
+    expect(rest.map((p) => p.type)).toEqual(['text']);
+    expect(textOf(end!.messages[1])).toBe('answer to rx');
+  });
+});
