@@ -14,6 +14,8 @@ import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
 import { H2oInputError } from './errors';
+import type { H2oFile, H2oMcpServer } from './files';
+import { modelList$, type ModelInfo } from './list-models';
 import { unexpectedResponse } from './protocol-errors';
 import type { CompletionEvent } from './events';
 import {
@@ -28,7 +30,8 @@ import { removeConversation$ } from './steps/delete';
 import { chatUiRootId, chatUiStored$, chatUiTipId } from './steps/history';
 import type { HistoryMessage } from './steps/history';
 import { rootMessage$, rootMessageId } from './steps/root-message';
-import type { ConversationDriver } from './steps/turn';
+import type { ConversationDriver, TurnExtras } from './steps/turn';
+import { checkAsk, conversationMcp, conversationPreprompt, turnExtras$ } from './turn-extras';
 
 export type { HistoryMessage } from './steps/history';
 
@@ -39,6 +42,19 @@ export type { HistoryMessage } from './steps/history';
  * and `responseId` do not apply: each turn chooses fresh message ids (dialect h2o).
  */
 export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfter'> & {
+  /**
+   * Dialect chat-ui: the conversation's system prompt, sent in `POST /conversation` (the server
+   * stores it as the root message and prompts the model with it; default: the model's own).
+   * Not with `conversationId` (the conversation has one already). Dialect h2o: the 2023 server
+   * takes none, an `H2oInputError`.
+   */
+  preprompt?: string;
+  /**
+   * Dialect chat-ui: the MCP servers every turn may use (a tool-calling model calls their
+   * tools), sent as the front end sends its enabled servers; `[]` turns the server's tools off.
+   * Default: the server's own choice (all of its servers). `ask$`'s `mcpServers` overrides it.
+   */
+  mcpServers?: H2oMcpServer[];
   /**
    * Attach to this existing server conversation instead of creating one (no
    * `POST /conversation`): dialect chat-ui reads it (`GET /api/v2/conversations/<id>`, an
@@ -53,6 +69,16 @@ export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfte
 export interface AskOptions {
   /** `false`: no token events, only `done` with the whole answer (default true). */
   stream?: boolean;
+  /**
+   * Dialect chat-ui: files sent with the message, as the server's front end sends them
+   * (multipart `files` parts, base64). Checked before the turn's request as the front end checks
+   * them: 10 MB each at most, and a type the model takes (text types for every model; a
+   * multimodal one's `multimodalAcceptedMimetypes`, read from `GET /api/v2/models` only when a
+   * turn has files), else an `H2oInputError`. Dialect h2o: an `H2oInputError`.
+   */
+  files?: H2oFile[];
+  /** Dialect chat-ui: the MCP servers this turn may use (instead of the conversation's). */
+  mcpServers?: H2oMcpServer[];
 }
 
 /** A conversation kept by the server; see {@link openConversation}. */
@@ -102,6 +128,9 @@ const checkOptions = (options: ConversationOptions | undefined) => {
   ) {
     throw new H2oInputError('conversationId must be a non-empty string');
   }
+  if (conversationId !== undefined && (given as ConversationOptions).preprompt !== undefined) {
+    throw new H2oInputError('preprompt applies to a new conversation, not with conversationId');
+  }
   for (const name of ['stream', 'deleteAfter'] as const) {
     if (given[name] !== undefined) {
       throw new H2oInputError(
@@ -121,17 +150,6 @@ const turnInputs = (content: string, options: ConversationOptions): string => {
   return options.prompt ? promptInputs(options.prompt, [{ role: 'user', content }]) : content;
 };
 
-const isStreamed = (options: AskOptions | undefined): boolean => {
-  if (options === undefined) return true;
-  if (typeof options !== 'object' || options === null) {
-    throw new H2oInputError('ask$ options must be an object');
-  }
-  if (options.stream !== undefined && typeof options.stream !== 'boolean') {
-    throw new H2oInputError('stream must be a boolean');
-  }
-  return options.stream !== false;
-};
-
 // The face of one conversation: input checks, one turn at a time.
 const face = (
   c: ResolvedCompletion,
@@ -140,6 +158,11 @@ const face = (
   driver: ConversationDriver,
 ): H2oConversation => {
   let busy = false;
+  const mcp = conversationMcp(options.mcpServers, c.dialect);
+  // The model list, read once, on the first turn with files.
+  let listed: ModelInfo[] | undefined;
+  const models$ = () =>
+    listed ? of(listed) : modelList$(c.transport, c.dialect).pipe(tap((l) => (listed = l)));
   const turn = (
     make: () => Observable<CompletionEvent>,
     streamed: boolean,
@@ -165,15 +188,26 @@ const face = (
     ask$: (content, askOptions) => {
       // Checked at subscription, so that a bad argument arrives as an error, not a throw.
       let turn$: Observable<CompletionEvent> | undefined;
+      let extras: TurnExtras | undefined;
       return defer(() => {
-        const streamed = isStreamed(askOptions);
+        const ask = checkAsk(askOptions, c.dialect, mcp);
+        const inputs = turnInputs(content, options);
         // One driver turn for every subscription to this ask$: a resubscription is its retry.
-        turn$ ??= driver.turn$(turnInputs(content, options));
-        return turn(() => turn$ as Observable<CompletionEvent>, streamed);
+        const ready$ = extras ? of(extras) : turnExtras$(ask, c.model, models$);
+        return turn(
+          () =>
+            ready$.pipe(
+              switchMap((ready) => {
+                extras = ready;
+                return (turn$ ??= driver.turn$(inputs, ready));
+              }),
+            ),
+          ask.streamed,
+        );
       });
     },
     regenerate$: () => {
-      const regenerate$ = driver.regenerate$();
+      const regenerate$ = driver.regenerate$({ mcp });
       return turn(() => regenerate$, true);
     },
     messages$: () => driver.messages$(),
@@ -212,12 +246,14 @@ export const openConversation = (
 ): Observable<H2oConversation> =>
   defer(() => {
     const given = checkOptions(options);
-    const { conversationId, ...completion } = given as ConversationOptions;
+    const { conversationId, preprompt, mcpServers, ...completion } = given as ConversationOptions;
     // A completion's checks and defaults; its own message and prompt are not used.
     const c = resolveCompletion(model, [{ role: 'user', content: 'x' }], {
       ...completion,
       prompt: undefined,
     });
+    const system = conversationPreprompt(preprompt, c.dialect);
+    conversationMcp(mcpServers, c.dialect);
     const open$ =
       c.dialect === 'h2o' && !c.session
         ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
@@ -250,7 +286,7 @@ export const openConversation = (
             );
       return concat(open$, attached$);
     }
-    const made$ = conversation$(c.transport, c.model).pipe(
+    const made$ = conversation$(c.transport, c.model, system).pipe(
       switchMap(({ value: { id, json } }) => {
         if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(id, ''))));
         const root = rootMessageId(json.conversation);

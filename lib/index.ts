@@ -20,6 +20,7 @@ export type {
 export { H2oError, H2oHttpError, H2oInputError, H2oNetworkError, H2oProtocolError } from './errors';
 export type { H2oProtocolReason, H2oStep } from './errors';
 export { withCookieJar } from './http/default-fetch';
+export type { H2oFile, H2oMcpServer } from './files';
 export { listModels$ } from './list-models';
 export type { ListModelsOptions, ModelInfo } from './list-models';
 export { defaultModel, models, modelId } from './models';

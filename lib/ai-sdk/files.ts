@@ -1,12 +1,8 @@
 import type { FileUIPart, UIMessage } from 'ai';
-import { H2oInputError } from '../index';
+import { H2oInputError, type H2oFile } from '../index';
 
-/** A file of a turn, as `ask$(text, { files })` takes it. */
-export interface TurnFile {
-  name: string;
-  type: string;
-  data: Uint8Array;
-}
+/** A file part of a UI message as a turn's file (`ask$(text, { files })`): its bytes read. */
+export type TurnFile = Extract<H2oFile, { data: unknown }> & { data: Uint8Array };
 
 // `data:[<type>][;base64],<data>`: what the AI SDK makes of a picked file.
 const dataOf = (url: string): Uint8Array => {

@@ -124,11 +124,8 @@ export const h2oChatTransport = <M extends UIMessage = UIMessage>(
         const last = messages[messages.length - 1];
         if (last?.role !== 'user')
           throw new H2oInputError('the last message is not a user message');
-        // Until a turn can carry files, a message with some is refused rather than sent without.
-        if (filesOf(last).length > 0) {
-          throw new H2oInputError('file parts are not sent yet: this h2o-rx has no turn files');
-        }
-        events$ = conversation.ask$(textOf(last));
+        const files = filesOf(last);
+        events$ = conversation.ask$(textOf(last), files.length > 0 ? { files } : undefined);
       }
       return readableOf(events$.pipe(takeUntilAborted(abortSignal), chunks(conversation)));
     },

@@ -14,7 +14,7 @@ import {
 import { freshProgress, resumeChannel$ } from '../steps/resume-channel';
 import { sendStop } from '../steps/stop';
 import { endsWhenStored, readUntil } from '../steps/stored';
-import type { ConversationDriver, TurnContext } from '../steps/turn';
+import type { ConversationDriver, TurnContext, TurnExtras } from '../steps/turn';
 import { turnGate } from '../steps/turn-gate';
 import { uuidV4 } from '../uuid';
 
@@ -54,11 +54,20 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
   const stored = (generationId: string) => () =>
     readUntil(stored$(), (c) => chatUiFinished(c, generationId)).pipe(tap(learnTip));
 
-  const stream$ = (data: Stored, generationId: string): Observable<CompletionEvent> =>
+  const stream$ = (
+    data: Stored,
+    generationId: string,
+    extras: TurnExtras = {},
+  ): Observable<CompletionEvent> =>
     chatUiStream$(t.transport, {
       conversationId: t.conversationId,
       // `is_continue` does nothing good on the server (it appends an empty user message).
-      body: multipartField('data', JSON.stringify({ ...data, is_continue: false, generationId })),
+      // The files go with a new user message only: a retry of a stored answer keeps its own.
+      body: multipartField(
+        'data',
+        JSON.stringify({ ...data, is_continue: false, generationId, ...extras.mcp }),
+        'inputs' in data ? extras.files : [],
+      ),
       generationId,
       origin: t.origin,
       maxLineBytes: t.maxLineBytes,
@@ -72,7 +81,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
     );
 
   return {
-    turn$: (inputs) => {
+    turn$: (inputs, extras) => {
       // An attempt that did not end whole: subscribing again retries it.
       let failed: { generationId: string; parent: Tip } | undefined;
       return gate.after(
@@ -94,13 +103,13 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
           const data$ = prior || !('id' in parent) ? stored$().pipe(map(plan)) : of(plan());
           failed = { generationId, parent };
           return data$.pipe(
-            switchMap((data) => stream$(data, generationId)),
+            switchMap((data) => stream$(data, generationId, extras)),
             tap({ complete: () => (failed = undefined) }),
           );
         }),
       );
     },
-    regenerate$: () =>
+    regenerate$: (extras) =>
       gate.after(
         defer(() => {
           const current = tip;
@@ -115,7 +124,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
                 throw new H2oInputError('nothing to regenerate: the conversation has no answer');
               }
               tip = { generationId, previous: { id: answerId } };
-              return stream$({ id: answerId, is_retry: true }, generationId);
+              return stream$({ id: answerId, is_retry: true }, generationId, extras);
             }),
           );
         }),

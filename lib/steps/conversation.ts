@@ -15,10 +15,14 @@ export interface NewConversation {
 /** The path of a conversation. */
 export const conversationPath = (id: string) => `/conversation/${encodeURIComponent(id)}`;
 
-/** `POST /conversation` (both dialects): a new conversation with `model`; emits its id. */
+/**
+ * `POST /conversation` (both dialects): a new conversation with `model` (dialect chat-ui: and
+ * its `preprompt`, the system prompt, when given); emits its id.
+ */
 export const conversation$ = (
   transport: Transport,
   model: string,
+  preprompt?: string,
 ): Observable<StepResult<NewConversation>> =>
   exchange$(transport, {
     step: 'conversation',
@@ -26,7 +30,7 @@ export const conversation$ = (
     init: {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify({ model }),
+      body: JSON.stringify(preprompt === undefined ? { model } : { model, preprompt }),
     },
     consume: async (received, out) => {
       const json = await readJsonObject('conversation', received);

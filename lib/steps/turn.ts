@@ -1,7 +1,15 @@
 import type { Observable } from 'rxjs';
 import type { CompletionEvent } from '../events';
 import type { Transport } from '../http/transport';
+import type { EncodedFile, McpSelection } from '../files';
 import type { HistoryMessage } from './history';
+
+/** What a turn sends beside its text (dialect chat-ui): its files and MCP selection. */
+export interface TurnExtras {
+  /** Sent with the user message (not with a retry that regenerates a stored answer). */
+  readonly files?: readonly EncodedFile[];
+  readonly mcp?: McpSelection;
+}
 
 /** What every turn of one conversation shares. */
 export interface TurnContext {
@@ -29,8 +37,8 @@ export interface TurnContext {
  * one that completed or was cancelled a new turn.
  */
 export interface ConversationDriver {
-  turn$(inputs: string): Observable<CompletionEvent>;
-  regenerate$(): Observable<CompletionEvent>;
+  turn$(inputs: string, extras?: TurnExtras): Observable<CompletionEvent>;
+  regenerate$(extras?: TurnExtras): Observable<CompletionEvent>;
   messages$(): Observable<HistoryMessage[]>;
   /** The events of the answer the server is still generating; none when none is live. */
   resume$(): Observable<CompletionEvent>;

@@ -1,6 +1,6 @@
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import type { UIMessage } from 'ai';
-import { H2oInputError, openConversation, openSession } from '../../lib';
+import { openConversation, openSession } from '../../lib';
 import type { H2oSession } from '../../lib';
 import { h2oChatTransport } from '../../lib/ai-sdk';
 import type { H2oChatTransportOptions } from '../../lib/ai-sdk';
@@ -126,14 +126,42 @@ describe('h2oChatTransport: the AI SDK chat on a chat-ui server (emulator)', () 
     expect(shown(chat).at(-1)).toEqual(['assistant', 'answer 1 to one']);
   });
 
-  it('a message with files is refused before its stream (no turn files yet)', async () => {
+  it('a message with files sends them: the server gets each file part, base64-decoded', async () => {
+    const chat = new PlainChat({ transport: h2oChatTransport('vision', options) });
+    await chat.sendMessage({
+      text: 'look',
+      files: [
+        {
+          type: 'file',
+          mediaType: 'image/png',
+          filename: 'a.png',
+          url: 'data:image/png;base64,AAEC/w==',
+        },
+      ],
+    });
+    expect(chat.status).toBe('ready');
+    const [stream] = streams(emu);
+    expect(stream.inputs?.files).toEqual([
+      expect.objectContaining({
+        name: 'a.png',
+        encoding: 'base64',
+        mime: 'image/png',
+        data: Uint8Array.from([0, 1, 2, 255]),
+      }),
+    ]);
+    expect(shown(chat).at(-1)).toEqual(['assistant', 'answer 1 to look']);
+  });
+
+  it('a file the model does not take is refused before its stream', async () => {
     const chat = new PlainChat({ transport: h2oChatTransport('llama3', options) });
     await chat.sendMessage({
       text: 'look',
       files: [{ type: 'file', mediaType: 'image/png', url: 'data:image/png;base64,AAEC' }],
     });
     expect(chat.status).toBe('error');
-    expect(chat.error).toBeInstanceOf(H2oInputError);
+    expect(chat.error?.message).toMatch(
+      /file-1 is of type image\/png, which model llama3 does not take/,
+    );
     expect(streams(emu)).toEqual([]);
   });
 

@@ -167,6 +167,45 @@ console.log(JSON.stringify(out));
   });
 });
 
+test('an image turn to the vision model from the packed package (files, listModels$)', () => {
+  write(
+    join(app, 'vision.mjs'),
+    `import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { listModels$, openConversation } from 'h2o-rx';
+import { startEmulator, VISION_MODEL_ID } from 'h2o-rx/testing';
+const emu = await startEmulator({ dialect: 'chat-ui', reply: () => 'a cat' });
+try {
+  const baseUrl = emu.url;
+  const models = await lastValueFrom(listModels$({ baseUrl, dialect: 'chat-ui' }));
+  const chat = await firstValueFrom(openConversation(VISION_MODEL_ID, { baseUrl, dialect: 'chat-ui' }));
+  const image = new File([new Uint8Array([137, 80, 78, 71, 255, 0])], 'cat.png', { type: 'image/png' });
+  const events = await lastValueFrom(chat.ask$('What is it?', { files: [image] }).pipe(toArray()));
+  const sent = emu.requests.find((r) => r.step === 'stream').inputs.files[0];
+  console.log(JSON.stringify({
+    vision: models.find((m) => m.id === VISION_MODEL_ID),
+    done: events.at(-1).text,
+    sent: { name: sent.name, mime: sent.mime, bytes: [...sent.data] },
+  }));
+} finally {
+  await emu.close();
+}
+`,
+  );
+  const out = JSON.parse(node('vision.mjs'));
+  expect(out).toEqual({
+    vision: {
+      id: 'vision',
+      name: 'vision',
+      multimodal: true,
+      multimodalAcceptedMimetypes: ['image/*'],
+      supportsTools: false,
+      supportsReasoning: false,
+    },
+    done: 'a cat',
+    sent: { name: 'cat.png', mime: 'image/png', bytes: [137, 80, 78, 71, 255, 0] },
+  });
+});
+
 test('errors from one build are recognised by the other (dual-package hazard)', () => {
   write(
     join(app, 'hazard.mjs'),
