@@ -31,7 +31,7 @@ import { chatReducer } from './reducer';
 import type { ChatAction } from './reducer';
 import { emptyChatState } from './state';
 import { withThinkBlocks } from './think';
-import type { ChatMessage, ChatState } from './state';
+import type { ChatFilePart, ChatMessage, ChatState } from './state';
 
 /** Options of {@link createH2oChat}: `openConversation`'s, and how each request is made reliable. */
 export type H2oChatOptions = ConversationOptions & {
@@ -95,6 +95,15 @@ const reliably = <T>({ retry, timeout: limits }: H2oChatOptions): MonoTypeOperat
     return retry ? limited.pipe(h2oRetry(retry)) : limited;
   };
 };
+
+// The files a message sends, as its parts: shown with the question (`data` is the file itself).
+const filePartsOf = (options: H2oSendOptions | undefined): ChatFilePart[] =>
+  (Array.isArray(options?.files) ? options.files : []).map((file, i) => ({
+    type: 'file',
+    filename: ('name' in file && typeof file.name === 'string' && file.name) || `file-${i + 1}`,
+    mediaType: file.type,
+    data: file,
+  }));
 
 const checkText = (text: unknown): string => {
   if (typeof text !== 'string' || text.trim() === '') {
@@ -237,7 +246,7 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
       const user: ChatMessage = {
         id: uuidV4(),
         role: 'user',
-        parts: [{ type: 'text', text: content, state: 'done' }],
+        parts: [{ type: 'text', text: content, state: 'done' }, ...filePartsOf(sendOptions)],
       };
       run({ type: 'ask', user, answerId: uuidV4() }, (c) => c.ask$(content, sendOptions));
     },

@@ -365,3 +365,26 @@ test('Stop and at once a new question (dialect chat-ui): the stop is sent, the n
   expect(chrome.problems).toEqual([]);
   await shot('stop-then-ask.png');
 });
+
+test('an image turn (the vision model): the picked file goes with the question, the server gets its bytes', async () => {
+  const e = await open({ tokenDelayMs: 10, dialect: 'chat-ui', model: 'vision' });
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+  await chrome.page.setInputFiles('#files', {
+    name: 'cat.png',
+    mimeType: 'image/png',
+    buffer: png,
+  });
+  await ask('What is in this picture?');
+  expect(await page.questions()).toEqual(['What is in this picture?']);
+  expect(await chrome.page.locator('.attachment').allTextContents()).toEqual(['cat.png']);
+  expect(await page.answers()).toEqual(['answer 1 to What is in this picture?']);
+  const [stream] = streams(e);
+  expect(
+    stream.inputs?.files?.map((f) => [f.name, f.mime, Buffer.from(f.data).equals(png)]),
+  ).toEqual([['cat.png', 'image/png', true]]);
+  // The picker was emptied: the next question goes alone.
+  await ask('And now?');
+  expect(streams(e)[1].inputs?.files ?? []).toEqual([]);
+  expect(chrome.problems).toEqual([]);
+  await shot('image.png');
+});

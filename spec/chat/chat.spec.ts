@@ -407,3 +407,33 @@ describe("createH2oChat: the emulator's reasoning and tool-calling models (chat-
     expect(textOf(end!.messages[1])).toBe('answer to rx');
   });
 });
+
+describe('createH2oChat: files (the vision model, chat-ui)', () => {
+  it('send with files: the user message shows them, the server gets their bytes', async () => {
+    await start();
+    chat = createH2oChat('vision', { baseUrl: emu.url, dialect: 'chat-ui' });
+    const data = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
+    chat.send('what is this?', { files: [{ name: 'cat.png', type: 'image/png', data }] });
+    expect(chat.state.messages[0].parts).toEqual([
+      { type: 'text', text: 'what is this?', state: 'done' },
+      { type: 'file', filename: 'cat.png', mediaType: 'image/png', data: expect.anything() },
+    ]);
+    const end = await ready(chat);
+    expect(end!.status).toBe('ready');
+    expect(textOf(end!.messages[1])).toMatch(/to what is this\?$/);
+    const [stream] = streams(emu);
+    expect(stream.inputs?.files?.map((f) => [f.name, f.mime, Array.from(f.data)])).toEqual([
+      ['cat.png', 'image/png', Array.from(data)],
+    ]);
+  });
+
+  it('a type the model does not take: the turn fails with H2oInputError, nothing streamed', async () => {
+    await start();
+    chat = createH2oChat('llama3', { baseUrl: emu.url, dialect: 'chat-ui' });
+    chat.send('look', { files: [{ name: 'cat.png', type: 'image/png', data: new Uint8Array(3) }] });
+    const end = await ready(chat);
+    expect(end!.status).toBe('error');
+    expect(end!.error).toBeInstanceOf(H2oInputError);
+    expect(streams(emu)).toEqual([]);
+  });
+});

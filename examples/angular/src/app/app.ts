@@ -19,6 +19,11 @@ import { model } from './app.config';
           @let answer = chat.messages()[i + 1];
           <li class="turn" [attr.data-status]="answer?.state">
             <p class="question">{{ textOf(question) }}</p>
+            @for (part of question.parts; track $index) {
+              @if (part.type === 'file') {
+                <p class="attachment">{{ part.filename }}</p>
+              }
+            }
             @for (part of answer?.parts; track $index) {
               @switch (part.type) {
                 @case ('reasoning') {
@@ -50,13 +55,22 @@ import { model } from './app.config';
         <li class="empty">Ask anything: the server keeps the conversation.</li>
       }
     </ol>
-    <form (submit)="send($event)">
+    <form (submit)="send($event, picker)">
       <input
         id="question"
         aria-label="Question"
         autocomplete="off"
         [value]="draft()"
         (input)="draft.set($any($event.target).value)"
+      />
+      <input
+        #picker
+        id="files"
+        type="file"
+        accept="image/*"
+        multiple
+        aria-label="Images"
+        (change)="files.set(picker.files ? [...picker.files] : [])"
       />
       <button id="send" type="submit" [disabled]="chat.busy() || draft().trim() === ''">
         Send
@@ -132,6 +146,14 @@ import { model } from './app.config';
       max-width: 12rem;
       display: block;
     }
+    .attachment {
+      margin: 0 0 0.25rem auto;
+      width: fit-content;
+      font-size: 0.85rem;
+    }
+    #files {
+      max-width: 8rem;
+    }
     .error,
     .note {
       margin: 0.25rem 0 0;
@@ -165,11 +187,16 @@ export class App {
   protected readonly draft = signal('');
   protected readonly status = computed(() => this.chat.messages().at(-1)?.state ?? 'idle');
 
-  protected send(event: Event): void {
+  protected readonly files = signal<File[]>([]);
+
+  protected send(event: Event, picker: HTMLInputElement): void {
     event.preventDefault();
     if (this.draft().trim() === '' || this.chat.busy()) return;
-    this.chat.send(this.draft().trim());
+    const files = this.files();
+    this.chat.send(this.draft().trim(), files.length > 0 ? { files } : undefined);
     this.draft.set('');
+    this.files.set([]);
+    picker.value = '';
   }
 
   protected textOf(message: ChatMessage): string {
