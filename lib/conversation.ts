@@ -41,7 +41,7 @@ export type { HistoryMessage } from './steps/history';
  * the `inputs` sent (default: its text as it is: the server builds the model's prompt). `id`
  * and `responseId` do not apply: each turn chooses fresh message ids (dialect h2o).
  */
-export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfter'> & {
+export type ConversationOptions = Omit<CompletionOptions, 'stream' | 'deleteAfter' | 'files'> & {
   /**
    * Dialect chat-ui: the conversation's system prompt, sent in `POST /conversation` (the server
    * stores it as the root message and prompts the model with it; default: the model's own).
@@ -131,10 +131,10 @@ const checkOptions = (options: ConversationOptions | undefined) => {
   if (conversationId !== undefined && (given as ConversationOptions).preprompt !== undefined) {
     throw new H2oInputError('preprompt applies to a new conversation, not with conversationId');
   }
-  for (const name of ['stream', 'deleteAfter'] as const) {
+  for (const name of ['stream', 'deleteAfter', 'files'] as const) {
     if (given[name] !== undefined) {
       throw new H2oInputError(
-        `openConversation takes no ${name} option (${name === 'stream' ? 'ask$ takes it' : 'use delete$'})`,
+        `openConversation takes no ${name} option (${name === 'deleteAfter' ? 'use delete$' : 'ask$ takes it'})`,
       );
     }
   }

@@ -2,6 +2,7 @@ import { defer, from, map, Observable, of, switchMap, tap } from 'rxjs';
 import type { Dialect } from './dialect';
 import { H2oInputError } from './errors';
 import {
+  chatUiOnly,
   checkFiles,
   checkFileTypes,
   encodeFiles,
@@ -20,15 +21,6 @@ export interface CheckedAsk {
   readonly files: TurnFileSource[];
   readonly mcp?: McpSelection;
 }
-
-// The 2023 server reads only the text of a turn: anything more would be dropped unseen.
-const chatUiOnly = (dialect: Dialect, what: string, given: boolean): void => {
-  if (given && dialect !== 'chat-ui') {
-    throw new H2oInputError(
-      `dialect ${dialect} (2023 chat-ui) takes no ${what}: its server has none`,
-    );
-  }
-};
 
 /** A conversation's MCP selection, checked (dialect chat-ui only). */
 export const conversationMcp = (servers: unknown, dialect: Dialect): McpSelection | undefined => {

@@ -1,5 +1,15 @@
+import type { Dialect } from '../dialect';
 import { H2oInputError } from '../errors';
 import type { H2oFile } from './types';
+
+/** Refuses `what` outside dialect chat-ui: the 2023 server reads only a turn's text. */
+export const chatUiOnly = (dialect: Dialect, what: string, given: boolean): void => {
+  if (given && dialect !== 'chat-ui') {
+    throw new H2oInputError(
+      `dialect ${dialect} (2023 chat-ui) takes no ${what}: its server has none`,
+    );
+  }
+};
 
 /** A file checked and named: its name, MIME type, size and bytes (not read yet). */
 export interface TurnFileSource {

@@ -1,3 +1,4 @@
+import type { EncodedFile, McpSelection } from '../files';
 import { multipartField } from '../http/multipart';
 import { fail } from './checks';
 import type { WireBody } from '../http/transport';
@@ -50,6 +51,8 @@ export interface StreamInput {
   readonly id: string;
   readonly responseId: string;
   readonly generationId: string;
+  /** Dialect chat-ui: the MCP selection, sent in `data` as chat-ui's front end sends it. */
+  readonly mcp?: McpSelection;
 }
 
 /**
@@ -78,13 +81,16 @@ export const h2oStreamBody = (s: Omit<StreamInput, 'generationId'>, isRetry: boo
  * Dialect h2o: the provider's JSON, `stream` always true on the wire. Dialect chat-ui: one
  * multipart field `data`, whose `id` (the root message) is filled in after the conversation.
  */
-export const streamBody = (dialect: Dialect, s: StreamInput): ((parentId: string) => WireBody) => {
+export const streamBody = (
+  dialect: Dialect,
+  s: StreamInput,
+): ((parentId: string, files?: readonly EncodedFile[]) => WireBody) => {
   if (dialect === 'h2o') {
     const body = h2oStreamBody(s, false);
     return () => body;
   }
   // Strings only: nothing here can fail to serialise.
-  return (parentId) =>
+  return (parentId, files = []) =>
     multipartField(
       'data',
       JSON.stringify({
@@ -93,6 +99,8 @@ export const streamBody = (dialect: Dialect, s: StreamInput): ((parentId: string
         is_retry: false,
         is_continue: false,
         generationId: s.generationId,
+        ...s.mcp,
       }),
+      files,
     );
 };

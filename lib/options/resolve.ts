@@ -1,3 +1,4 @@
+import { chatUiOnly, checkFiles, mcpSelection } from '../files';
 import { mergeHeaders } from '../http/merge-headers';
 import { resolveTransport } from '../http/transport';
 import { defaultModel, isModelAlias, modelId } from '../models';
@@ -179,7 +180,11 @@ export const resolveCompletion = (
   const responseId = uuidOption('responseId', options.responseId);
   const generationId = uuidV4();
   const resolvedModel = resolveModel(model, dialect);
-  const s = { inputs, parameters, id, responseId, generationId };
+  chatUiOnly(dialect, 'files', options.files !== undefined);
+  chatUiOnly(dialect, 'mcpServers', options.mcpServers !== undefined);
+  const files = checkFiles(options.files);
+  const mcp = mcpSelection(options.mcpServers);
+  const s = { inputs, parameters, id, responseId, generationId, mcp };
   return {
     baseUrl,
     origin,
@@ -198,6 +203,7 @@ export const resolveCompletion = (
     resume: resumeCount(options.resume),
     settingsBody: settingsBody(dialect, resolvedModel),
     streamBody: streamBody(dialect, s),
+    files,
     // Last: a default fetch is made only for valid options.
     // The session's headers, the completion's own over them.
     transport: resolveTransport(baseUrl, mergeHeaders(session?.headers ?? {}, headers), fetch),

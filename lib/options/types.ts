@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import type { EncodedFile, H2oFile, H2oMcpServer, TurnFileSource } from '../files';
 import type { FetchLike } from '../http/fetch-like';
 import type { Transport, WireBody } from '../http/transport';
 import type { ModelId } from '../models';
@@ -153,6 +154,17 @@ export interface CompletionOptions {
    * Dialect: `chat-ui` only (the 2023 server has no such channel).
    */
   resume?: number;
+  /**
+   * Files sent with the message, as `ask$`'s `files` are (checked the same way before any
+   * request of the turn).
+   * Dialect: `chat-ui` only (an `H2oInputError` in dialect h2o).
+   */
+  files?: H2oFile[];
+  /**
+   * The MCP servers the answer may use, as `openConversation`'s `mcpServers` are.
+   * Dialect: `chat-ui` only.
+   */
+  mcpServers?: H2oMcpServer[];
 }
 
 /** Everything a dialect pipeline needs, validated, with defaults applied and bodies built. */
@@ -181,7 +193,9 @@ export interface ResolvedCompletion {
    * The stream request's body. Dialect chat-ui names the root message, known only after the
    * conversation step; everything from the user's input is already serialised and checked.
    */
-  readonly streamBody: (parentId: string) => WireBody;
+  readonly streamBody: (parentId: string, files?: readonly EncodedFile[]) => WireBody;
+  /** The files to send (dialect chat-ui), checked, not read yet. */
+  readonly files: TurnFileSource[];
 }
 
 /** What `openSession` needs, validated. */

@@ -1,5 +1,7 @@
-import { concat, lastValueFrom, switchMap } from 'rxjs';
+import { concat, lastValueFrom, switchMap, toArray } from 'rxjs';
 import {
+  completion$,
+  completionEvents$,
   H2oInputError,
   listModels$,
   openConversation,
@@ -284,6 +286,74 @@ describe('dialect h2o takes none of them', () => {
     );
     await quiet(emu);
     expect(streams(emu)).toEqual([]);
+  });
+});
+
+describe('completionEvents$ with files and MCP servers', () => {
+  it('dialect chat-ui: the model list, then the conversation and the stream with the files', async () => {
+    await start();
+    const events = await lastValueFrom(
+      completionEvents$('tool-caller', [{ role: 'user', content: 'read it' }], {
+        baseUrl: emu.url,
+        dialect: 'chat-ui',
+        files: [{ name: 'a.txt', type: 'text/plain', data: png }],
+        mcpServers: [],
+      }).pipe(toArray()),
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'done', text: 'fine' });
+    expect(events.some((e) => e.type === 'tool-call')).toBe(false);
+    expect(since(emu, 0)).toEqual([
+      'GET /api/v2/models',
+      'POST /conversation',
+      'POST /conversation/:id',
+    ]);
+    expect(streams(emu)[0].inputs).toEqual({
+      files: [expect.objectContaining({ name: 'a.txt', mime: 'text/plain', data: png })],
+      selectedMcpServerNames: [],
+      selectedMcpServers: [],
+    });
+  });
+
+  it('a type the model does not take: H2oInputError after the model list only', async () => {
+    await start();
+    const { error } = await collect(
+      completion$('llama3', [{ role: 'user', content: 'look' }], {
+        baseUrl: emu.url,
+        dialect: 'chat-ui',
+        files: [{ name: 'cat.png', type: 'image/png', data: png }],
+      }),
+    );
+    expect(error).toBeInstanceOf(H2oInputError);
+    expect(since(emu, 0)).toEqual(['GET /api/v2/models']);
+  });
+
+  it('dialect h2o: files or mcpServers are an H2oInputError before any request', async () => {
+    emu = await startEmulator();
+    for (const extra of [
+      { files: [{ name: 'a.txt', type: 'text/plain', data: png }] },
+      { mcpServers: ['tools'] },
+    ]) {
+      const { error } = await collect(
+        completion$('falcon-40b', [{ role: 'user', content: 'hi' }], {
+          baseUrl: emu.url,
+          ...extra,
+        }),
+      );
+      expect(error).toBeInstanceOf(H2oInputError);
+    }
+    expect(emu.requests).toEqual([]);
+  });
+
+  it('openConversation takes no files (ask$ does)', async () => {
+    await start();
+    const { error } = await collect(
+      openConversation('vision', {
+        baseUrl: emu.url,
+        dialect: 'chat-ui',
+        ...({ files: [] } as object),
+      }),
+    );
+    expect((error as Error).message).toBe('openConversation takes no files option (ask$ takes it)');
   });
 });
 
