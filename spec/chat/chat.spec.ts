@@ -437,3 +437,37 @@ describe('createH2oChat: files (the vision model, chat-ui)', () => {
     expect(streams(emu)).toEqual([]);
   });
 });
+
+describe('createH2oChat: a reload (conversationId + resume) while the server still generates', () => {
+  it('the stored partial answer is replaced by the live one, replayed from its start', async () => {
+    const words = Array.from({ length: 20 }, (_, i) => `w${i} `);
+    emu = await startEmulator({ dialect: 'chat-ui', tokenDelayMs: 40, reply: () => words });
+    const session = await firstValueFrom(openSession({ baseUrl: emu.url, dialect: 'chat-ui' }));
+    const options = { baseUrl: emu.url, dialect: 'chat-ui' as const, session, resume: 0 };
+    // The page before the reload: its connection drops after 3 tokens.
+    const before = createH2oChat('llama3', options);
+    emu.inject({ step: 'stream', kind: 'drop', afterTokens: 3 });
+    before.send('tell me');
+    const dropped = await ready(before);
+    expect(dropped!.status).toBe('error');
+    const id = dropped!.conversationId!;
+    before.dispose();
+
+    chat = createH2oChat('llama3', { ...options, conversationId: id });
+    const loaded = await reached(chat, (s) => s.messages.length === 2);
+    const storedAnswer = loaded!.messages[1];
+    chat.resume();
+    const streaming = await reached(chat, (s) => s.status === 'streaming');
+    // Replayed from the start into the answer shown, which keeps its id.
+    expect(streaming!.messages).toHaveLength(2);
+    expect(streaming!.messages[1].id).toBe(storedAnswer.id);
+    const end = await ready(chat);
+    expect(end!.status).toBe('ready');
+    expect(shown(end!)).toEqual([
+      ['user', 'tell me', undefined],
+      // As it streamed: the server's final text differs only by the end space it trims.
+      ['assistant', words.join(''), 'done'],
+    ]);
+    expect(emu.requests.filter((r) => /\/stream\?generationId=/.test(r.path))).toHaveLength(1);
+  });
+});
