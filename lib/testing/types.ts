@@ -279,6 +279,13 @@ export interface EmulatorChatUiOptions {
   mcpServers?: { name: string; url: string }[];
   /** The tool call the tool-calling model makes for a prompt (default: `search`). */
   tool?: (prompt: string) => EmulatorToolCall;
+  /**
+   * The inference provider the backend names in its `x-inference-provider` header, as
+   * HuggingFace's router does (default none). chat-ui then writes
+   * `{"type":"routerMetadata","route":"","model":"","provider":…}` after `finalAnswer` and its
+   * padding, before `finished`, and stores it on the answer.
+   */
+  provider?: string;
   /** The title the server gives a conversation on its first turn (default: its first words). */
   title?: (inputs: string) => string;
   /**

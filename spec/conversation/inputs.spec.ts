@@ -3,6 +3,7 @@ import {
   completion$,
   completionEvents$,
   H2oInputError,
+  h2oRetry,
   listModels$,
   openConversation,
   type ConversationOptions,
@@ -88,6 +89,24 @@ describe('ask$ with files (dialect chat-ui)', () => {
         ['notes.txt', 'text/plain', new TextEncoder().encode('hé, notes')],
       ],
     ]);
+    expect(emu.requests.filter((r) => r.path === '/api/v2/models')).toHaveLength(1);
+  });
+
+  it('a retried turn (h2oRetry after a 503) sends its files again, the model list read once', async () => {
+    await start();
+    const chat = await open('vision');
+    emu.inject({ step: 'stream', status: 503 });
+    const files = [{ name: 'a.png', type: 'image/png', data: png }];
+    const events = await turn(chat.ask$('look', { files }).pipe(h2oRetry({ count: 2, baseMs: 1 })));
+    expect(doneText(events)).toBe('fine');
+    // The fault answers before the server reads the body: the body itself shows the file.
+    expect(streams(emu).map((r) => [r.status, r.body.includes('filename="base64;a.png"')])).toEqual(
+      [
+        [503, true],
+        [200, true],
+      ],
+    );
+    expect(streams(emu)[1].inputs?.files?.map((f) => f.data)).toEqual([png]);
     expect(emu.requests.filter((r) => r.path === '/api/v2/models')).toHaveLength(1);
   });
 

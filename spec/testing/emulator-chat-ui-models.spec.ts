@@ -391,6 +391,21 @@ describe('the tool-calling model', () => {
   });
 });
 
+describe('routerMetadata', () => {
+  it('a backend naming its provider: routerMetadata after finalAnswer and its padding, then finished', async () => {
+    const emu = await start({ reply, chatUi: { provider: 'together' } });
+    const ready = await newConversation(emu.url, 'llama3');
+    const res = await postStream(emu.url, ready, turn(ready, 'Hi'));
+    expect(nonKeepAlive(res.body).slice(-3)).toEqual([
+      '{"type":"finalAnswer","text":"one two","interrupted":false}',
+      `${' '.repeat(4096)}{"type":"routerMetadata","route":"","model":"","provider":"together"}`,
+      '{"type":"status","status":"finished"}',
+    ]);
+    const stored = (await storedMessages(emu.url, ready)).at(-1)!;
+    expect(stored.routerMetadata).toEqual({ route: '', model: '', provider: 'together' });
+  });
+});
+
 describe('files', () => {
   // A PNG's first bytes: not valid UTF-8, as most images are not.
   const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0x10]);

@@ -3,6 +3,8 @@ import type { ChatUiConversation, ChatUiMessage, StreamStop } from './store';
 import {
   errorUpdate,
   FINISHED,
+  FINISHED_LINE,
+  PADDING,
   finalAnswerLine,
   KEEP_ALIVE,
   KEEP_ALIVE_MS,
@@ -36,6 +38,8 @@ export interface Generation {
   lead?: LeadStep[];
   /** The tokens of the answer. */
   tokens: string[];
+  /** The inference provider the backend names (`x-inference-provider`), if any. */
+  provider?: string;
   /** The title to send, on a conversation's first turn only. */
   title?: string;
   fault?: EmulatorFault;
@@ -153,6 +157,18 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
     status = interrupted ? 'interrupted' : 'completed';
     store({ type: 'finalAnswer', text, interrupted });
     await x.write(finalAnswerLine(text, interrupted));
+    if (g.provider !== undefined && !interrupted) {
+      // The OpenAI adapter yields the header's provider after the last chunk: it comes after
+      // finalAnswer and its padding (chat-ui pads right after finalAnswer), before finished.
+      const update = { type: 'routerMetadata', route: '', model: '', provider: g.provider };
+      message.routerMetadata = { route: '', model: '', provider: g.provider };
+      await x.write(PADDING);
+      store(update);
+      await x.write(updateLine(update));
+      store({ type: 'status', status: 'finished' });
+      await x.write(FINISHED_LINE);
+      return await save(interrupted);
+    }
     store({ type: 'status', status: 'finished' });
     await x.write(FINISHED);
     await save(interrupted);

@@ -17,6 +17,7 @@ export interface ChatUiSettings {
   reasoning: ReasoningSettings;
   mcpServers: readonly { name: string; url: string }[];
   tool: (prompt: string) => EmulatorToolCall;
+  provider?: string;
 }
 
 /** A title as chat-ui's titling prompt asks for one: the first few words, no end punctuation. */
@@ -74,5 +75,6 @@ export const chatUiSettingsOf = (options: EmulatorChatUiOptions = {}): ChatUiSet
     },
     mcpServers: (options.mcpServers ?? DEFAULT_MCP_SERVERS).map(({ name, url }) => ({ name, url })),
     tool: options.tool ?? defaultTool,
+    provider: options.provider,
   };
 };

@@ -19,6 +19,8 @@ export interface ChatUiMessage {
   updates?: StoredUpdate[];
   /** What a reasoning model thought, from its `reasoning` stream updates. */
   reasoning?: string;
+  /** The provider the backend named, from the `routerMetadata` update. */
+  routerMetadata?: { route: string; model: string; provider: string };
   interrupted?: boolean;
   materializedSeq?: number;
   /**

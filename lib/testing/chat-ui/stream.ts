@@ -247,6 +247,7 @@ export const streamRoute = async (
     run,
     lead,
     tokens: closeThink(lead, answer.tokens),
+    provider: settings.provider,
     title: firstTurn ? settings.title(target.prompt.content) : undefined,
     fault: answer.fault,
     // A throwing `reply` is not a backend chat-ui would retry: its error comes at once.

@@ -27,10 +27,13 @@ export const finalAnswerLine = (text: string, interrupted: boolean): string =>
   updateLine({ type: 'finalAnswer', text, interrupted });
 
 // 4096 spaces, no newline, before the last line: chat-ui's push past proxy buffers.
-const PADDING = ' '.repeat(4096);
+export const PADDING = ' '.repeat(4096);
+
+/** The last line of a stream that went well. */
+export const FINISHED_LINE = updateLine({ type: 'status', status: 'finished' });
 
 /** What follows the final answer: the padding, then `finished`. */
-export const FINISHED = `${PADDING}${updateLine({ type: 'status', status: 'finished' })}`;
+export const FINISHED = `${PADDING}${FINISHED_LINE}`;
 
 /**
  * The error update that ends a failed stream. The OpenAI SDK's messages start with the backend's
