@@ -1,4 +1,4 @@
-import type { CompletionEvent, HistoryMessage } from '../index';
+import type { CompletionEvent, HistoryMessage, RouterEvent } from '../index';
 import { sameAnswerText } from '../same-text';
 import type { ChatMessage, ChatPart, ChatState, ChatToolPart } from './state';
 import { emptyChatState } from './state';
@@ -146,11 +146,6 @@ const answerChange = (
     }
     case 'reasoning-status':
       return { answer: { ...answer, reasoningStatus: event.status }, output: false };
-    case 'router': {
-      const { route, model, provider } = event;
-      const router = provider === undefined ? { route, model } : { route, model, provider };
-      return { answer: { ...answer, router }, output: false };
-    }
     case 'done':
       return {
         answer: {
@@ -178,6 +173,15 @@ const withAnswer = (
   return { ...state, ...rest, messages: [...state.messages.slice(0, -1), answer] };
 };
 
+// The router's choice, on the turn's answer: v0.20 sends it after the final answer, before the
+// turn's end.
+const withRouter = (state: ChatState, { route, model, provider }: RouterEvent): ChatState => {
+  const last = state.messages[state.messages.length - 1];
+  if (last?.role !== 'assistant') return state;
+  const router = provider === undefined ? { route, model } : { route, model, provider };
+  return { ...state, messages: [...state.messages.slice(0, -1), { ...last, router }] };
+};
+
 const onEvent = (
   state: ChatState,
   event: CompletionEvent,
@@ -185,6 +189,7 @@ const onEvent = (
 ): ChatState => {
   if (event.type === 'title') return { ...state, title: event.title };
   if (!isRunning(state)) return state;
+  if (event.type === 'router') return withRouter(state, event);
   const conversationId = event.type === 'done' ? event.conversationId : state.conversationId;
   const fileUrl = (sha: string) =>
     conversationId && options.fileUrl ? options.fileUrl(conversationId, sha) : undefined;

@@ -161,6 +161,22 @@ describe('chatReducer: a chat state from its actions', () => {
     ]);
   });
 
+  it('the router event after done (as v0.20 sends it) still goes on the answer', () => {
+    const state = run([
+      ask,
+      ev({ type: 'token', text: 'a' }),
+      ev(done('a')),
+      ev({ type: 'router', route: '', model: '', provider: 'hf' }),
+      { type: 'end' },
+    ]);
+    expect(answer(state)).toMatchObject({
+      state: 'done',
+      router: { route: '', model: '', provider: 'hf' },
+    });
+    // After the turn: nothing.
+    expect(reduce(state, ev({ type: 'router', route: 'x', model: 'y' }))).toBe(state);
+  });
+
   it("done.interrupted: the answer is 'stopped'", () => {
     const state = run([
       ask,
