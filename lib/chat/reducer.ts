@@ -28,8 +28,6 @@ export interface ChatReducerOptions {
   readonly fileUrl?: (conversationId: string, sha: string) => string;
 }
 
-type Answer = ChatMessage & { readonly parts: readonly ChatPart[] };
-
 const emptyAnswer = (id: string): ChatMessage => ({
   id,
   role: 'assistant',
@@ -86,10 +84,10 @@ const finalParts = (parts: readonly ChatPart[], text: string): readonly ChatPart
 
 /** The parts an answer's event changes, and whether it is output (the end of `submitted`). */
 const answerChange = (
-  answer: Answer,
+  answer: ChatMessage,
   event: CompletionEvent,
   fileUrl: (sha: string) => string | undefined,
-): { answer: Answer; output: boolean } | undefined => {
+): { answer: ChatMessage; output: boolean } | undefined => {
   const parts = answer.parts;
   const output = (next: readonly ChatPart[]) => ({
     answer: { ...answer, parts: next },
@@ -164,7 +162,7 @@ const answerChange = (
 // answer and what else changes, or nothing when nothing does.
 const withAnswer = (
   state: ChatState,
-  change: (answer: Answer) => (Partial<ChatState> & { answer: Answer }) | undefined,
+  change: (answer: ChatMessage) => (Partial<ChatState> & { answer: ChatMessage }) | undefined,
 ): ChatState => {
   const last = state.messages[state.messages.length - 1];
   const changed = last?.role === 'assistant' && last.state === 'streaming' && change(last);
