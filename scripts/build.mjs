@@ -50,6 +50,8 @@ await esbuild.build({
     index: 'lib/index.ts',
     'testing/index': 'lib/testing/index.ts',
     'ai-sdk/index': 'lib/ai-sdk/index.ts',
+    'chat/index': 'lib/chat/index.ts',
+    'angular/index': 'lib/angular/index.ts',
   },
   outdir: 'dist/esm',
   platform: 'node',
@@ -77,20 +79,23 @@ const browser = await esbuild.build({
   plugins: [browserFetch],
   metafile: true,
 });
-// h2o-rx/ai-sdk for browsers: it stands on the public face, which it imports from the browser
-// build's own index (one copy of the library, its error classes included), not a copy of it.
-const aiSdkBrowser = await esbuild.build({
+// h2o-rx/ai-sdk, h2o-rx/chat and h2o-rx/angular for browsers: each stands on the public face
+// (and h2o-rx/angular on h2o-rx/chat), which it imports from the browser build's own files (one
+// copy of the library, its error classes included), not a copy of it.
+const faces = { '../index': '../index.js', '../chat': '../chat/index.js' };
+const entries = ['ai-sdk', 'chat', 'angular'];
+const entriesBrowser = await esbuild.build({
   ...common,
-  entryPoints: { 'ai-sdk/index': 'lib/ai-sdk/index.ts' },
+  entryPoints: Object.fromEntries(entries.map((e) => [`${e}/index`, `lib/${e}/index.ts`])),
   outdir: 'dist/browser',
   platform: 'browser',
   plugins: [
     {
       name: 'public-face-external',
       setup(build) {
-        build.onResolve({ filter: /^\.\.\/index$/ }, (args) =>
-          args.importer.includes(`${join('lib', 'ai-sdk')}`)
-            ? { path: '../index.js', external: true }
+        build.onResolve({ filter: /^\.\.\/(index|chat)$/ }, (args) =>
+          entries.some((e) => args.importer.includes(join('lib', e)))
+            ? { path: faces[args.path], external: true }
             : undefined,
         );
       },
@@ -100,7 +105,7 @@ const aiSdkBrowser = await esbuild.build({
   metafile: true,
 });
 writeFileSync(join(dist, 'browser/package.json'), JSON.stringify({ type: 'module' }) + '\n');
-const browserImports = [browser, aiSdkBrowser]
+const browserImports = [browser, entriesBrowser]
   .flatMap((b) => Object.values(b.metafile.outputs))
   .flatMap((o) => o.imports.map((i) => i.path));
 const nodeOnly = browserImports.filter((p) =>

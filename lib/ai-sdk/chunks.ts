@@ -1,6 +1,7 @@
 import type { UIMessageChunk } from 'ai';
 import { catchError, concatMap, defer, Observable, OperatorFunction } from 'rxjs';
 import type { CompletionEvent } from '../index';
+import { sameAnswerText } from '../same-text';
 
 /** What the chunks of one answer need beyond its events. */
 export interface ChunkOptions {
@@ -11,9 +12,6 @@ export interface ChunkOptions {
 }
 
 type Part = { readonly kind: 'text' | 'reasoning'; readonly id: string };
-
-// chat-ui trims the answer it stores: a token stream and its final text differ by end spaces.
-const sameText = (a: string, b: string) => a.trimEnd() === b.trimEnd();
 
 /**
  * The step that turns one answer's events into AI SDK chunks, one event at a time, keeping
@@ -102,7 +100,7 @@ const chunker = (options: ChunkOptions) => {
           : [];
       case 'done': {
         const out = close();
-        if (!sameText(streamed, event.text)) {
+        if (!sameAnswerText(streamed, event.text)) {
           // chat-ui re-ran a failed backend call and streamed its first tokens again: only
           // the final text is right, so the step's parts go and the final text replaces them.
           // (`reset-step` keeps the step's own start.)

@@ -11,6 +11,7 @@ import {
 } from 'rxjs';
 import { defaultBaseUrl, H2oHttpError, H2oInputError, openConversation } from '../index';
 import type { CompletionEvent, ConversationOptions, H2oConversation } from '../index';
+import { outputFileUrl } from '../output-url';
 import { takeUntilAborted } from '../signal';
 import { toUiMessageChunks } from './chunks';
 import { filesOf } from './files';
@@ -70,7 +71,7 @@ export const h2oChatTransport = <M extends UIMessage = UIMessage>(
 ): H2oChatTransport<M> => {
   const conversations = new Map<string, Promise<H2oConversation>>();
   const ids = new Map<string, string>();
-  const base = (options.baseUrl ?? defaultBaseUrl).replace(/\/+$/, '');
+  const base = options.baseUrl ?? defaultBaseUrl;
 
   const remember = (chatId: string, open$: Observable<H2oConversation>) => {
     const open = firstValueFrom(open$);
@@ -108,8 +109,7 @@ export const h2oChatTransport = <M extends UIMessage = UIMessage>(
   const chunks = (conversation: H2oConversation) =>
     toUiMessageChunks({
       metadata: { conversationId: conversation.id },
-      fileUrl: (sha) =>
-        `${base}/conversation/${encodeURIComponent(conversation.id)}/output/${encodeURIComponent(sha)}`,
+      fileUrl: (sha) => outputFileUrl(base, conversation.id, sha),
     });
 
   return {

@@ -1,5 +1,6 @@
 import type { UIMessage } from 'ai';
 import { h2oChatTransport } from '../../lib/ai-sdk';
+import { everyUpdate } from '../support/every-update';
 import { startResumeServer } from '../support/resume-server';
 import { PlainChat } from './plain-chat';
 
@@ -7,36 +8,7 @@ import { PlainChat } from './plain-chat';
 // own chat: the parts of the answer it builds.
 describe('h2oChatTransport: reasoning, tools and files (scripted chat-ui stream)', () => {
   it('become the answer message parts, in the order the server sent them', async () => {
-    const call = { name: 'search', parameters: { query: 'rx' } };
-    const server = await startResumeServer(
-      [
-        { type: 'reasoning', subtype: 'status', status: 'Thinking' },
-        { type: 'reasoning', subtype: 'stream', token: 'Look ' },
-        { type: 'reasoning', subtype: 'stream', token: 'it up.' },
-        { type: 'tool', subtype: 'call', uuid: 'u1', call },
-        { type: 'tool', subtype: 'progress', uuid: 'u1', progress: 1, total: 2 },
-        {
-          type: 'tool',
-          subtype: 'result',
-          uuid: 'u1',
-          result: { status: 'success', call, outputs: [{ text: 'found' }], display: true },
-        },
-        { type: 'tool', subtype: 'call', uuid: 'u2', call },
-        {
-          type: 'tool',
-          subtype: 'result',
-          uuid: 'u2',
-          result: { status: 'error', call, message: 'quota' },
-        },
-        'Here ',
-        { type: 'file', name: 'chart.png', sha: 'f00d', mime: 'image/png' },
-        'it is.',
-        { type: 'finalAnswer', text: 'Here it is.', interrupted: false },
-        { type: 'status', status: 'finished' },
-      ],
-      'end',
-      [],
-    );
+    const server = await startResumeServer(everyUpdate, 'end', []);
     try {
       const chat = new PlainChat({
         transport: h2oChatTransport('llama3', { baseUrl: server.url, dialect: 'chat-ui' }),

@@ -1,12 +1,18 @@
-// examples/angular: a standalone Angular 21 chat (openConversation + ask$, the answer bound
-// through h2oText and toSignal, Stop, Regenerate, New chat, errors shown), built by the Angular
+// examples/angular: a standalone Angular 21 chat on h2o-rx/angular (provideH2o, injectH2oChat's
+// signals: reasoning and tool calls shown apart from the answer, Stop, Regenerate, New chat,
+// errors shown), built by the Angular
 // CLI against the package's browser build, served same-origin by the emulator's `static`
 // option and driven in headless Chromium. Each test checks the page and the requests the
 // emulator saw, and saves a screenshot to examples/angular/screenshots/. Run with
 // `npm run test:angular` (builds the package, installs and builds the app first).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type Emulator, type RecordedRequest } from '../../lib/testing';
+import {
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+  type RecordedRequest,
+} from '../../lib/testing';
 import { chatUiData, since } from '../conversation/support';
 import { launchChromium, screenshotPath, waitFor, type Chromium } from './chromium';
 
@@ -42,12 +48,18 @@ const lastQuestion = (prompt: string) =>
  * word), and long for a question saying "long"; opens the page and records the last answer's
  * text after every change of the page.
  */
-const open = async (options: { tokenDelayMs: number; dialect?: 'h2o' | 'chat-ui' }) => {
+const open = async (options: {
+  tokenDelayMs: number;
+  dialect?: 'h2o' | 'chat-ui';
+  model?: string;
+  chatUi?: EmulatorOptions['chatUi'];
+}) => {
   let answers = 0;
   emu = await startEmulator({
     static: app,
     tokenDelayMs: options.tokenDelayMs,
     dialect: options.dialect,
+    chatUi: options.chatUi,
     reply: (prompt) => {
       const question = lastQuestion(prompt);
       answers++;
@@ -55,7 +67,8 @@ const open = async (options: { tokenDelayMs: number; dialect?: 'h2o' | 'chat-ui'
     },
   });
   chrome.problems.length = 0;
-  const query = options.dialect === 'chat-ui' ? '?dialect=chat-ui&model=llama3' : '';
+  const query =
+    options.dialect === 'chat-ui' ? `?dialect=chat-ui&model=${options.model ?? 'llama3'}` : '';
   await chrome.page.goto(`${emu.url}/${query}`);
   await chrome.page.waitForSelector('#status[data-state="idle"]');
   await chrome.page.evaluate(() => {
@@ -235,7 +248,7 @@ test('errors: a 503 is retried by h2oRetry, an error in the stream is shown, the
   e.inject({ step: 'stream', kind: 'error-event', afterTokens: 2 });
   await ask('And a Subject?', 'error');
   expect(await chrome.page.locator('.error').textContent()).toMatch(
-    /^H2oProtocolError \(stream\): the server failed \(generation\): /,
+    /^H2oProtocolError: stream: the server failed \(generation\): /,
   );
   // Not retried: tokens had arrived (they would be seen twice).
   expect(streams(e)).toHaveLength(2);
@@ -268,18 +281,110 @@ test("dialect chat-ui: a re-streamed answer ends as the server's final text; the
   expect(data.map((d) => d.inputs)).toEqual(['Hello there', 'And then?']);
   // The follow-up's parent is the first answer, not the root the first turn named.
   expect(data[1].id).not.toBe(data[0].id);
-  // The GET is the first answer's id, read while it streamed (the second turn's own read may
-  // still be on its way: not compared).
-  expect(
-    since(e, 0)
-      .filter((r) => r.includes('conversation'))
-      .slice(0, 4),
-  ).toEqual([
+  // The first GET learns the first answer's id while it streams; the turn ends on a read that
+  // shows it stored (a second GET when the first came before the save); then the follow-up.
+  const seen = since(e, 0).filter((r) => r.includes('conversation'));
+  expect(seen.slice(0, 3)).toEqual([
     'POST /conversation',
     'POST /conversation/:id',
     'GET /api/v2/conversations/:id',
-    'POST /conversation/:id',
   ]);
+  const followUp = seen.indexOf('POST /conversation/:id', 3);
+  expect(followUp).toBeGreaterThan(2);
+  expect(new Set(seen.slice(3, followUp))).toEqual(
+    new Set(followUp > 3 ? ['GET /api/v2/conversations/:id'] : []),
+  );
   expect(chrome.problems).toEqual([]);
   await shot('chat-ui.png');
+});
+
+test('a reasoning turn: the thinking shown apart from the answer (<think> in the text, as v0.20 sends it)', async () => {
+  await open({
+    tokenDelayMs: 10,
+    dialect: 'chat-ui',
+    model: 'reasoner',
+    chatUi: { reasoning: { durationMs: 300, tokens: 3 } },
+  });
+  await ask('Why is the sky blue?');
+  expect(await page.answers()).toEqual(['answer 1 to Why is the sky blue?']);
+  const reasoning = await chrome.page.locator('.reasoning').allTextContents();
+  expect(reasoning).toHaveLength(1);
+  expect(reasoning[0]).toMatch(/^Reasoning\s*\S/);
+  // Neither the tags nor the thinking reached the answer.
+  expect(await page.lastAnswer()).not.toContain('think');
+  expect(chrome.problems).toEqual([]);
+  await shot('reasoning.png');
+});
+
+test('a tool call turn: the call and its result shown before the answer', async () => {
+  const e = await open({ tokenDelayMs: 10, dialect: 'chat-ui', model: 'tool-caller' });
+  await ask('RxJS operators');
+  const tool = chrome.page.locator('.tool');
+  expect(await tool.count()).toBe(1);
+  expect(await tool.getAttribute('data-state')).toBe('output-available');
+  expect(await tool.textContent()).toMatch(
+    /search\(\{\s*"query": "RxJS operators"\s*\}\) → \[[\s\S]*"Results for RxJS operators"/,
+  );
+  expect(await page.answers()).toEqual(['answer 1 to RxJS operators']);
+  expect(streams(e)).toHaveLength(1);
+  expect(chrome.problems).toEqual([]);
+  await shot('tool.png');
+});
+
+test('Stop and at once a new question (dialect chat-ui): the stop is sent, the new turn answered after it', async () => {
+  const e = await open({ tokenDelayMs: 40, dialect: 'chat-ui' });
+  await ask('Tell me a long story', 'streaming');
+  await wordsShown(4);
+  // One task: Stop, type, submit; no wait for the page or the server between them.
+  await chrome.page.evaluate(() => {
+    document.querySelector<HTMLButtonElement>('#stop')!.click();
+    const input = document.querySelector<HTMLInputElement>('#question')!;
+    input.value = 'Shorter, please';
+    input.dispatchEvent(new Event('input'));
+    document.querySelector('form')!.requestSubmit();
+  });
+  await chrome.page.waitForSelector('.turn:nth-child(2)');
+  await chrome.page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+  expect(await page.questions()).toEqual(['Tell me a long story', 'Shorter, please']);
+  // The long story was the emulator's first answer.
+  expect(await page.answers().then((a) => a[1])).toBe('answer 2 to Shorter, please');
+  expect(
+    await chrome.page.locator('.turn').evaluateAll((t) => t.map((e) => e.dataset['status'])),
+  ).toEqual(['stopped', 'done']);
+  const stopped = (await page.answers())[0];
+  expect(stopped).toMatch(/^ w0 w1 w2/);
+  expect(stopped).not.toContain('w299');
+
+  await waitFor(() => stopsOf(e).length === 1, 'POST stop-generating', 30_000);
+  await e.settled();
+  expect(streams(e)[0].closedEarly).toBe(true);
+  // The new question follows the stopped answer, which the server kept.
+  const data = streams(e).map(chatUiData);
+  expect(data.map((d) => d.inputs)).toEqual(['Tell me a long story', 'Shorter, please']);
+  expect(data[1].id).not.toBe(data[0].id);
+  expect(chrome.problems).toEqual([]);
+  await shot('stop-then-ask.png');
+});
+
+test('an image turn (the vision model): the picked file goes with the question, the server gets its bytes', async () => {
+  const e = await open({ tokenDelayMs: 10, dialect: 'chat-ui', model: 'vision' });
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+  await chrome.page.setInputFiles('#files', {
+    name: 'cat.png',
+    mimeType: 'image/png',
+    buffer: png,
+  });
+  await ask('What is in this picture?');
+  expect(await page.questions()).toEqual(['What is in this picture?']);
+  expect(await chrome.page.locator('.attachment').allTextContents()).toEqual(['cat.png']);
+  expect(await page.answers()).toEqual(['answer 1 to What is in this picture?']);
+  const [stream] = streams(e);
+  expect(
+    stream.inputs?.files?.map((f) => [f.name, f.mime, Buffer.from(f.data).equals(png)]),
+  ).toEqual([['cat.png', 'image/png', true]]);
+  // The picker was emptied: the next question goes alone.
+  await ask('And now?');
+  expect(streams(e)[1].inputs?.files ?? []).toEqual([]);
+  expect(chrome.problems).toEqual([]);
+  await shot('image.png');
 });

@@ -45,8 +45,8 @@ const ensureBuilt = () => {
   if (stale) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
 };
 
-// A user's project: ESM, with h2o-rx, rxjs, ai, the @types and @angular/core and @ai-sdk/angular
-// stubs installed.
+// A user's project: ESM, with h2o-rx, rxjs, ai, @angular/core, the @types and an @ai-sdk/angular
+// stub installed.
 const userProject = (): string => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'h2o-rx-readme-'));
   const modules = path.join(dir, 'node_modules');
@@ -54,7 +54,7 @@ const userProject = (): string => {
   symlinkSync(root, path.join(modules, 'h2o-rx'), 'dir');
   symlinkSync(path.join(root, 'node_modules/rxjs'), path.join(modules, 'rxjs'), 'dir');
   symlinkSync(path.join(root, 'node_modules/@types'), path.join(modules, '@types'), 'dir');
-  symlinkSync(path.join(__dirname, 'stubs/@angular'), path.join(modules, '@angular'), 'dir');
+  symlinkSync(path.join(root, 'node_modules/@angular'), path.join(modules, '@angular'), 'dir');
   // h2o-rx/ai-sdk's snippet: the real `ai`, and a stub of @ai-sdk/angular (not installable).
   symlinkSync(path.join(root, 'node_modules/ai'), path.join(modules, 'ai'), 'dir');
   symlinkSync(path.join(__dirname, 'stubs/@ai-sdk'), path.join(modules, '@ai-sdk'), 'dir');
@@ -70,6 +70,8 @@ const compilerOptions: ts.CompilerOptions = {
   lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
   types: ['node', 'jest'],
   skipLibCheck: true,
+  // As an Angular project compiles its decorators.
+  experimentalDecorators: true,
   noEmit: true,
 };
 

@@ -505,10 +505,125 @@ try {
   });
 });
 
+// h2o-rx/chat: two turns of a chat state, from the tarball by each loader.
+const chatRun = (load: string) => `${load}
+const emu = await startEmulator({ dialect: 'chat-ui', reply: (p) => 'You said ' + p });
+try {
+  const chat = createH2oChat('llama3', { baseUrl: emu.url, dialect: 'chat-ui' });
+  const statuses = [];
+  const ready = () => new Promise((resolve) => {
+    const sub = chat.state$.subscribe((s) => {
+      statuses.push(s.status);
+      if (s.status === 'ready' && s.messages.length > 0) { resolve(s); queueMicrotask(() => sub.unsubscribe()); }
+    });
+  });
+  chat.send('one');
+  await ready();
+  chat.send('two');
+  const state = await ready();
+  chat.dispose();
+  console.log(JSON.stringify({
+    messages: state.messages.map((m) => m.role + ':' + m.parts.map((p) => p.text).join('') + ':' + (m.state ?? '')),
+    conversationId: state.conversationId,
+    sawStreaming: statuses.includes('streaming'),
+  }));
+} finally {
+  await emu.close();
+}`;
+
+test.each([
+  ['import', 'chat-esm.mjs', `import { createH2oChat } from 'h2o-rx/chat';`],
+  ['require', 'chat-cjs.cjs', `const { createH2oChat } = require('h2o-rx/chat');`],
+])('h2o-rx/chat by %s: two turns against the emulator', (how, file, load) => {
+  const testing =
+    how === 'import'
+      ? `import { startEmulator } from 'h2o-rx/testing';`
+      : `const { startEmulator } = require('h2o-rx/testing');`;
+  const script = chatRun(`${load}\n${testing}`);
+  write(join(app, file), how === 'import' ? script : `(async () => {${script}\n})();`);
+  expect(JSON.parse(node(file))).toEqual({
+    messages: [
+      'user:one:',
+      'assistant:You said one:done',
+      'user:two:',
+      'assistant:You said two:done',
+    ],
+    conversationId: expect.stringMatching(/^[0-9a-f]{24}$/),
+    sawStreaming: true,
+  });
+});
+
+test('h2o-rx/angular with @angular/core installed: provideH2o and injectH2oChat run a turn', () => {
+  // The repository's @angular/core, linked in (an optional peer the app brings).
+  mkdirSync(join(app, 'node_modules/@angular'), { recursive: true });
+  symlinkSync(
+    join(repo, 'node_modules/@angular/core'),
+    join(app, 'node_modules/@angular/core'),
+    'dir',
+  );
+  write(
+    join(app, 'angular.mjs'),
+    `import { createEnvironmentInjector, Injector, runInInjectionContext } from '@angular/core';
+import { injectH2oChat, provideH2o } from 'h2o-rx/angular';
+import { startEmulator } from 'h2o-rx/testing';
+const emu = await startEmulator({ dialect: 'chat-ui', reply: (p) => 'You said ' + p });
+try {
+  const injector = createEnvironmentInjector(
+    [provideH2o({ baseUrl: emu.url, dialect: 'chat-ui' })],
+    Injector.NULL,
+  );
+  const chat = runInInjectionContext(injector, () => injectH2oChat('llama3'));
+  chat.send('one');
+  const busy = chat.busy();
+  while (chat.status() !== 'ready') await new Promise((r) => setTimeout(r, 5));
+  console.log(JSON.stringify({ busy, text: chat.messages()[1].parts[0].text }));
+  injector.destroy();
+} finally {
+  await emu.close();
+}
+`,
+  );
+  expect(JSON.parse(node('angular.mjs'))).toEqual({ busy: true, text: 'You said one' });
+});
+
+test('a browser bundle of h2o-rx/angular and h2o-rx/chat holds one copy of each, no Node modules', async () => {
+  write(
+    join(app, 'ng-page.js'),
+    `import { injectH2oChat } from 'h2o-rx/angular';\nimport { createH2oChat } from 'h2o-rx/chat';\nimport { H2oError } from 'h2o-rx';\nwindow.run = [injectH2oChat, createH2oChat, H2oError];\n`,
+  );
+  const result = await esbuild.build({
+    absWorkingDir: app,
+    entryPoints: ['ng-page.js'],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'browser',
+    format: 'esm',
+    logLevel: 'silent',
+    external: ['@angular/core'],
+  });
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => f.includes('h2o-rx/'));
+  expect(inputs.sort()).toEqual([
+    'node_modules/h2o-rx/dist/browser/angular/index.js',
+    'node_modules/h2o-rx/dist/browser/chat/index.js',
+    'node_modules/h2o-rx/dist/browser/index.js',
+  ]);
+  expect(Object.keys(result.metafile.inputs).join('\n')).not.toMatch(
+    /cross-fetch|node-fetch|fetch-cookie|tough-cookie/,
+  );
+});
+
 test('the tarball holds the builds and no sources or tests', () => {
   const manifest = JSON.parse(readFileSync(join(app, 'node_modules/h2o-rx/package.json'), 'utf8'));
   expect(manifest.sideEffects).toBe(false);
-  expect(Object.keys(manifest.exports)).toEqual(['.', './testing', './ai-sdk', './package.json']);
+  expect(Object.keys(manifest.exports)).toEqual([
+    '.',
+    './testing',
+    './ai-sdk',
+    './chat',
+    './angular',
+    './package.json',
+  ]);
   expect(packedFiles).toEqual(
     expect.arrayContaining([
       'dist/cjs/index.js',
@@ -521,6 +636,11 @@ test('the tarball holds the builds and no sources or tests', () => {
       'dist/esm/ai-sdk/index.js',
       'dist/cjs/ai-sdk/index.js',
       'dist/browser/ai-sdk/index.js',
+      'dist/esm/chat/index.js',
+      'dist/cjs/chat/index.js',
+      'dist/browser/chat/index.js',
+      'dist/esm/angular/index.js',
+      'dist/browser/angular/index.js',
     ]),
   );
   expect(

@@ -1,34 +1,61 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
-import { concatMap, map, merge, type Observable, scan, startWith, Subject, switchMap } from 'rxjs';
-import { type Chat, ChatService } from './chat.service';
-import { asked, type ChatView, emptyChat, isBusy, regenerating } from './chat-view';
-import { turnChanges } from './turn-changes';
+import { ChangeDetectionStrategy, Component, computed, signal } from '@angular/core';
+import { JsonPipe } from '@angular/common';
+import type { ChatMessage } from 'h2o-rx/chat';
+import { injectH2oChat } from 'h2o-rx/angular';
+import { model } from './app.config';
 
 @Component({
   selector: 'app-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [JsonPipe],
   template: `
     <header>
       <h1>h2o-rx chat</h1>
-      <button id="new-chat" type="button" (click)="newChat()">New chat</button>
+      <button id="new-chat" type="button" (click)="chat.newChat()">New chat</button>
     </header>
     <ol id="turns">
-      @for (turn of view().turns; track $index) {
-        <li class="turn" [attr.data-status]="turn.status">
-          <p class="question">{{ turn.question }}</p>
-          <p class="answer" aria-live="polite">{{ turn.answer }}</p>
-          @if (turn.error) {
-            <p class="error" role="alert">{{ turn.error }}</p>
-          } @else if (turn.status === 'stopped') {
-            <p class="note">Stopped.</p>
-          }
-        </li>
+      @for (question of chat.messages(); track question.id; let i = $index) {
+        @if (question.role === 'user') {
+          @let answer = chat.messages()[i + 1];
+          <li class="turn" [attr.data-status]="answer?.state">
+            <p class="question">{{ textOf(question) }}</p>
+            @for (part of question.parts; track $index) {
+              @if (part.type === 'file') {
+                <p class="attachment">{{ part.filename }}</p>
+              }
+            }
+            @for (part of answer?.parts; track $index) {
+              @switch (part.type) {
+                @case ('reasoning') {
+                  <details class="reasoning" open>
+                    <summary>Reasoning</summary>
+                    {{ part.text }}
+                  </details>
+                }
+                @case ('tool') {
+                  <p class="tool" [attr.data-state]="part.state">
+                    {{ part.toolName }}({{ part.input | json }}) →
+                    {{ part.errorText ?? (part.output | json) }}
+                  </p>
+                }
+                @case ('file') {
+                  <img class="file" [src]="part.url" [alt]="part.filename" />
+                }
+              }
+            }
+            <p class="answer" aria-live="polite">{{ answer ? textOf(answer) : '' }}</p>
+            @if (answer?.state === 'error') {
+              <p class="error" role="alert">{{ answer?.error }}</p>
+            } @else if (answer?.state === 'stopped') {
+              <p class="note">Stopped.</p>
+            }
+          </li>
+        }
       } @empty {
         <li class="empty">Ask anything: the server keeps the conversation.</li>
       }
     </ol>
-    <form (submit)="send($event)">
+    <form (submit)="send($event, picker)">
       <input
         id="question"
         aria-label="Question"
@@ -36,13 +63,24 @@ import { turnChanges } from './turn-changes';
         [value]="draft()"
         (input)="draft.set($any($event.target).value)"
       />
-      <button id="send" type="submit" [disabled]="busy() || draft().trim() === ''">Send</button>
-      <button id="stop" type="button" [disabled]="!busy()" (click)="stop()">Stop</button>
+      <input
+        #picker
+        id="files"
+        type="file"
+        accept="image/*"
+        multiple
+        aria-label="Images"
+        (change)="files.set(picker.files ? [...picker.files] : [])"
+      />
+      <button id="send" type="submit" [disabled]="chat.busy() || draft().trim() === ''">
+        Send
+      </button>
+      <button id="stop" type="button" [disabled]="!chat.busy()" (click)="chat.stop()">Stop</button>
       <button
         id="regenerate"
         type="button"
-        [disabled]="busy() || view().turns.length === 0"
-        (click)="regenerate()"
+        [disabled]="chat.busy() || chat.messages().length === 0"
+        (click)="chat.regenerate()"
       >
         Regenerate
       </button>
@@ -97,6 +135,25 @@ import { turnChanges } from './turn-changes';
     [data-status='streaming'] .answer:empty::after {
       content: '…';
     }
+    .reasoning,
+    .tool {
+      margin: 0 0 0.25rem;
+      font-size: 0.9rem;
+      color: #4b5563;
+      white-space: pre-wrap;
+    }
+    .file {
+      max-width: 12rem;
+      display: block;
+    }
+    .attachment {
+      margin: 0 0 0.25rem auto;
+      width: fit-content;
+      font-size: 0.85rem;
+    }
+    #files {
+      max-width: 8rem;
+    }
     .error,
     .note {
       margin: 0.25rem 0 0;
@@ -125,57 +182,24 @@ import { turnChanges } from './turn-changes';
   `,
 })
 export class App {
-  private readonly chats = inject(ChatService);
-  private readonly questions = new Subject<string>();
-  private readonly regenerations = new Subject<void>();
-  private readonly stops = new Subject<void>();
-  private readonly newChats = new Subject<void>();
-
+  /** The chat: its turns on one server conversation; New chat starts another. */
+  protected readonly chat = injectH2oChat(model);
   protected readonly draft = signal('');
+  protected readonly status = computed(() => this.chat.messages().at(-1)?.state ?? 'idle');
 
-  /** The chat on the page. New chat starts another conversation and stops a running turn. */
-  protected readonly view = toSignal(
-    this.newChats.pipe(
-      startWith(undefined),
-      switchMap(() => this.chat$(this.chats.newChat())),
-    ),
-    { initialValue: emptyChat },
-  );
-  protected readonly busy = computed(() => isBusy(this.view()));
-  protected readonly status = computed(() => this.view().turns.at(-1)?.status ?? 'idle');
+  protected readonly files = signal<File[]>([]);
 
-  protected send(event: Event): void {
+  protected send(event: Event, picker: HTMLInputElement): void {
     event.preventDefault();
-    const question = this.draft().trim();
-    if (question === '' || this.busy()) return;
+    if (this.draft().trim() === '' || this.chat.busy()) return;
+    const files = this.files();
+    this.chat.send(this.draft().trim(), files.length > 0 ? { files } : undefined);
     this.draft.set('');
-    this.questions.next(question);
+    this.files.set([]);
+    picker.value = '';
   }
 
-  protected stop(): void {
-    this.stops.next();
-  }
-
-  protected regenerate(): void {
-    this.regenerations.next();
-  }
-
-  protected newChat(): void {
-    this.newChats.next();
-  }
-
-  /** One chat's view: its turns one at a time, each a stream of changes. */
-  private chat$(chat: Chat): Observable<ChatView> {
-    const turns$ = merge(
-      this.questions.pipe(
-        map((question) => turnChanges(asked(question), chat.ask$(question), this.stops)),
-      ),
-      this.regenerations.pipe(map(() => turnChanges(regenerating, chat.regenerate$(), this.stops))),
-    );
-    return turns$.pipe(
-      concatMap((changes$) => changes$),
-      scan((view: ChatView, change) => change(view), emptyChat),
-      startWith(emptyChat),
-    );
+  protected textOf(message: ChatMessage): string {
+    return message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('');
   }
 }
