@@ -30,7 +30,6 @@ import { uuidV4 } from '../uuid';
 import { chatReducer } from './reducer';
 import type { ChatAction } from './reducer';
 import { emptyChatState } from './state';
-import { withThinkBlocks } from './think';
 import type { ChatFilePart, ChatMessage, ChatState } from './state';
 
 /** Options of {@link createH2oChat}: `openConversation`'s, and how each request is made reliable. */
@@ -114,7 +113,7 @@ const checkText = (text: unknown): string => {
 
 /**
  * A chat over a server conversation, framework-free: the messages (text, reasoning, tool calls
- * and their results, files; `<think>` blocks in the text shown as reasoning, as chat-ui's front
+ * and their results, files; a model's `<think>` blocks arrive as reasoning, as chat-ui's front
  * end shows them), the status as the AI SDK's `Chat` names it, the error, the
  * conversation's id and title, as one immutable state (`state$`, `state`), and the methods a
  * chat UI calls. The conversation is opened at the first `send` (with `options.conversationId`
@@ -143,12 +142,7 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
   const state = new BehaviorSubject<ChatState>(emptyChatState);
   // queueScheduler: an action dispatched while a change is being delivered waits for it.
   actions
-    .pipe(
-      observeOn(queueScheduler),
-      scan(reduce, emptyChatState),
-      distinctUntilChanged(),
-      map(withThinkBlocks),
-    )
+    .pipe(observeOn(queueScheduler), scan(reduce, emptyChatState), distinctUntilChanged())
     .subscribe(state);
   const dispatch = (action: ChatAction) => actions.next(action);
 

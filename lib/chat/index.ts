@@ -3,7 +3,6 @@ export type { H2oChat, H2oChatOptions, H2oSendOptions } from './chat';
 export { chatReducer } from './reducer';
 export type { ChatAction, ChatReducerOptions } from './reducer';
 export { emptyChatState } from './state';
-export { withThinkBlocks } from './think';
 export type {
   ChatAnswerState,
   ChatFilePart,

@@ -226,7 +226,14 @@ const fromHistory = (messages: readonly HistoryMessage[]): ChatMessage[] =>
           {
             id: m.id ?? `stored-${i}`,
             role: m.role,
-            parts: m.content === '' ? [] : [{ type: 'text', text: m.content, state: 'done' }],
+            parts: [
+              ...(m.reasoning
+                ? [{ type: 'reasoning' as const, text: m.reasoning, state: 'done' as const }]
+                : []),
+              ...(m.content === ''
+                ? []
+                : [{ type: 'text' as const, text: m.content, state: 'done' as const }]),
+            ],
             ...(m.role === 'assistant' ? { state: 'done' as const } : {}),
           },
         ],

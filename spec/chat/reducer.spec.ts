@@ -1,5 +1,5 @@
 import type { CompletionEvent } from '../../lib';
-import { chatReducer, emptyChatState, withThinkBlocks } from '../../lib/chat';
+import { chatReducer, emptyChatState } from '../../lib/chat';
 import type { ChatAction, ChatMessage, ChatState } from '../../lib/chat';
 
 const reduce = chatReducer({ fileUrl: (id, sha) => `http://h/conversation/${id}/output/${sha}` });
@@ -266,45 +266,25 @@ describe('chatReducer: a chat state from its actions', () => {
     ]);
   });
 
+  it('a stored answer with reasoning: its reasoning part, then its text', () => {
+    const state = run([
+      {
+        type: 'history',
+        messages: [
+          { role: 'user', content: 'why?', id: 'q' },
+          { role: 'assistant', content: 'one two', reasoning: 'Let me think.', id: 'a' },
+        ],
+      },
+    ]);
+    expect(answer(state).parts).toEqual([
+      { type: 'reasoning', text: 'Let me think.', state: 'done' },
+      { type: 'text', text: 'one two', state: 'done' },
+    ]);
+  });
+
   it('history goes before messages of this chat; reset empties the chat', () => {
     const state = run([ask, { type: 'history', messages: [{ role: 'user', content: 'old' }] }]);
     expect(state.messages.map((m) => m.id)).toEqual(['stored-0', 'u1', 'a1']);
     expect(run([{ type: 'reset' }], state)).toBe(emptyChatState);
-  });
-});
-
-describe('withThinkBlocks: <think> in the text shown as reasoning', () => {
-  const think = (text: string, state: 'streaming' | 'done' = 'streaming'): ChatState => ({
-    status: 'streaming',
-    messages: [
-      user,
-      { id: 'a', role: 'assistant', state: 'streaming', parts: [{ type: 'text', text, state }] },
-    ],
-  });
-  const partsOf = (s: ChatState) => withThinkBlocks(s).messages[1].parts;
-
-  it('an open block streams as reasoning; once closed, the answer follows as text', () => {
-    expect(partsOf(think('<think>Let me'))).toEqual([
-      { type: 'reasoning', text: 'Let me', state: 'streaming' },
-    ]);
-    expect(partsOf(think('<think>Let me think.</think>one'))).toEqual([
-      { type: 'reasoning', text: 'Let me think.', state: 'done' },
-      { type: 'text', text: 'one', state: 'streaming' },
-    ]);
-    expect(partsOf(think('<think>a</think>\n\n<think>b</think>two', 'done'))).toEqual([
-      { type: 'reasoning', text: 'a', state: 'done' },
-      { type: 'reasoning', text: 'b', state: 'done' },
-      { type: 'text', text: 'two', state: 'done' },
-    ]);
-  });
-
-  it('a state with no block is itself; an unchanged message keeps its identity', () => {
-    const plain = run([ask, ev({ type: 'token', text: 'hi' })]);
-    expect(withThinkBlocks(plain)).toBe(plain);
-    const s = think('<think>x</think>y');
-    const first = withThinkBlocks(s);
-    expect(first).not.toBe(s);
-    expect(withThinkBlocks({ ...s, title: 't' }).messages[1]).toBe(first.messages[1]);
-    expect(first.messages[0]).toBe(user);
   });
 });
