@@ -14,6 +14,7 @@ export const spawnEmulator = (config: {
   latencyMs?: number;
   tokenDelayMs?: number;
   replay?: boolean;
+  dialect?: 'h2o' | 'chat-ui';
 }): Promise<ChildEmulator> =>
   new Promise((resolve, reject) => {
     const child = spawn(

@@ -11,6 +11,7 @@ const main = async () => {
     latencyMs?: number;
     tokenDelayMs?: number;
     replay?: boolean;
+    dialect?: 'h2o' | 'chat-ui';
   };
   let close: () => Promise<void>;
   let url: string;
@@ -26,6 +27,7 @@ const main = async () => {
     const emu = await startEmulator({
       latencyMs: config.latencyMs,
       tokenDelayMs: config.tokenDelayMs,
+      dialect: config.dialect,
       reply: benchReply,
     });
     // Nothing reads the request log; thousands of completions would keep every body alive.
