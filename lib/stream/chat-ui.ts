@@ -54,8 +54,8 @@ const record = (value: unknown): Record<string, unknown> =>
     ? (value as Record<string, unknown>)
     : {};
 
-// One object for every keep-alive (ten a second): frozen, since every subscriber shares it.
-const KEEP_ALIVE: KeepAliveEvent = Object.freeze({ type: 'keep-alive' });
+/** One object for every keep-alive (ten a second): frozen, since every subscriber shares it. */
+export const KEEP_ALIVE: KeepAliveEvent = Object.freeze({ type: 'keep-alive' });
 
 // Optional fields are set only when the server sent them, so events compare as sent.
 const withOptional = <T extends object>(event: T, extra: Record<string, unknown>): T => {
