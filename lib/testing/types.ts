@@ -84,6 +84,85 @@ export interface RecordedRequest {
   closedEarly: boolean;
   /** True once the response has ended or the connection closed. */
   finished: boolean;
+  /**
+   * Dialect `chat-ui`: what the server read from the body beside the text: the stream's files,
+   * MCP selection and timezone, the conversation's preprompt. Absent when the body had none.
+   */
+  inputs?: RecordedInputs;
+}
+
+/** What dialect `chat-ui` read from a request's body, for tests to assert what was sent. */
+export interface RecordedInputs {
+  /** The stream's `files` parts, in order (empty parts are skipped, as the server skips them). */
+  files?: RecordedFile[];
+  /** `POST /conversation`'s `preprompt`, as given. */
+  preprompt?: string;
+  /** The stream `data`'s `selectedMcpServerNames`, as given. */
+  selectedMcpServerNames?: string[];
+  /** The stream `data`'s `selectedMcpServers`, as given. */
+  selectedMcpServers?: { name: string; url: string; headers?: { key: string; value: string }[] }[];
+  /** The stream `data`'s `timezone`, as given. */
+  timezone?: string;
+}
+
+/** One `files` part of a stream request. */
+export interface RecordedFile {
+  /** The file's name: the part's filename after `base64;` (or `hash;`). */
+  name: string;
+  /** What the filename says the body is: `base64` (the file), `hash` (a stored file's sha). */
+  encoding: string;
+  /** The part's Content-Type. */
+  mime: string;
+  /** The file's bytes, base64-decoded (for `hash`: the part's text). */
+  data: Uint8Array;
+  /** The sha the server stored the file under (its `files[].value`). */
+  sha: string;
+}
+
+/** One model of the emulated chat-ui server, with what it can do (all default false). */
+export interface EmulatorChatUiModel {
+  id: string;
+  multimodal?: boolean;
+  /** The file types a multimodal model takes, as the server lists them (e.g. `["image/*"]`). */
+  multimodalAcceptedMimetypes?: string[];
+  supportsTools?: boolean;
+  supportsReasoning?: boolean;
+}
+
+/** How the reasoning model thinks; all optional. */
+export interface EmulatorReasoningOptions {
+  /** How long the reasoning phase lasts before the answer's first token, in ms (default 30000). */
+  durationMs?: number;
+  /** How many reasoning tokens it streams over that time (default 20; `hidden` sends none). */
+  tokens?: number;
+  /**
+   * How the reasoning reaches the wire:
+   * - `think` (default, what chat-ui v0.20 writes for an OpenAI-compatible backend's
+   *   `reasoning_content`): `stream` tokens, the first opening `<think>`, the first answer
+   *   token starting with `</think>`; `finalAnswer.text` holds the whole `<think>…</think>`;
+   * - `updates`: chat-ui's own reasoning updates (a model configured with
+   *   `reasoning: {type:"tokens", beginToken:"", endToken:"</think>"}`, a path v0.20's code has
+   *   but its config schema no longer reaches): `reasoning` status `Started reasoning...`,
+   *   `reasoning` stream tokens (unpadded), status `Done in <n>s.`, then the answer alone;
+   * - `hidden`: a backend that thinks without streaming it: only keep-alives for the phase.
+   */
+  wire?: 'think' | 'updates' | 'hidden';
+}
+
+/** The tool call the tool-calling model makes for a prompt. */
+export interface EmulatorToolCall {
+  /** The tool's name (default `search`). */
+  name: string;
+  /** Its arguments (default `{ query: <prompt> }`). */
+  parameters: Record<string, string | number | boolean>;
+  /** The tool's text output (default `Results for <prompt>`); ignored when `error` is given. */
+  output?: string;
+  /** The tool fails with this message: a `tool` `error` update instead of a result. */
+  error?: string;
+  /** Progress reports before the answer, `progress` of `total`. */
+  progress?: { progress: number; total?: number; message?: string }[];
+  /** How long the tool runs, in ms (default 0). */
+  durationMs?: number;
 }
 
 /** What the emulated server gave its model for one answer: the prompt `reply` was called with. */
@@ -102,6 +181,8 @@ export interface RecordedPrompt {
    * (`{ role, content }` each, the empty system root left out).
    */
   params: Record<string, unknown>;
+  /** Dialect `chat-ui`: the files of the user message being answered, as stored. */
+  files?: { name: string; mime: string; sha: string }[];
 }
 
 /** Options of {@link startEmulator}; all optional. */
@@ -181,8 +262,23 @@ export interface EmulatorH2oOptions {
 
 /** Options of dialect `chat-ui`; all optional. */
 export interface EmulatorChatUiOptions {
-  /** The model ids the server lists and accepts (default: H2O's three, `llama3`, `mistral`). */
-  models?: string[];
+  /**
+   * The models the server lists and accepts (default: H2O's three, `llama3`, `mistral`, then
+   * `reasoner`, `tool-caller` and `vision`: {@link REASONING_MODEL_ID}, {@link TOOL_MODEL_ID},
+   * {@link VISION_MODEL_ID}). An id alone is a plain model, unless it is one of those three.
+   */
+  models?: (string | EmulatorChatUiModel)[];
+  /** How the reasoning model (`supportsReasoning`) thinks: scale its 30 s phase down here. */
+  reasoning?: EmulatorReasoningOptions;
+  /**
+   * The MCP servers the server is configured with (its `MCP_SERVERS`; default one, `tools`),
+   * listed at `GET /api/mcp/servers`. A tool-calling model calls a tool when the turn's
+   * selection leaves a server: these, plus the request's `selectedMcpServers`, filtered by its
+   * `selectedMcpServerNames` when given (as chat-ui does); otherwise it just answers.
+   */
+  mcpServers?: { name: string; url: string }[];
+  /** The tool call the tool-calling model makes for a prompt (default: `search`). */
+  tool?: (prompt: string) => EmulatorToolCall;
   /** The title the server gives a conversation on its first turn (default: its first words). */
   title?: (inputs: string) => string;
   /**

@@ -510,7 +510,14 @@ describe('the chat-ui protocol around the stream', () => {
     expect(models.headers['set-cookie']).toBeUndefined();
     expect(models.headers['access-control-allow-origin']).toBe('*');
     const list = JSON.parse(models.body) as Record<string, unknown>[];
-    expect(list.map((m) => m.id)).toEqual([...H2O_MODELS, 'llama3', 'mistral']);
+    expect(list.map((m) => m.id)).toEqual([
+      ...H2O_MODELS,
+      'llama3',
+      'mistral',
+      'reasoner',
+      'tool-caller',
+      'vision',
+    ]);
     expect(list[3]).toMatchObject({ id: 'llama3', name: 'llama3', displayName: 'llama3' });
   });
 

@@ -9,7 +9,7 @@ import { matchResource } from '../h2o/routes';
 
 /** Dialect `chat-ui`: HuggingFace chat-ui as of today (v0.20), in front of an OpenAI-style backend. */
 export const createChatUiDialect = (settings: ChatUiSettings, limits: StoreLimits): Dialect => {
-  const store = createChatUiStore(settings.models[0], limits);
+  const store = createChatUiStore(settings.models[0].id, limits);
   const resources = chatUiResources(store, settings);
   return {
     stepOf: (method, pathname) =>

@@ -32,6 +32,8 @@ export interface Generation {
   loaded: Map<ChatUiMessage, Saved>;
   /** The run's log, which the resume channel replays. */
   run: GenerationRun;
+  /** What the model sends before the answer's tokens: its reasoning, its tool calls. */
+  lead?: LeadStep[];
   /** The tokens of the answer. */
   tokens: string[];
   /** The title to send, on a conversation's first turn only. */
@@ -40,6 +42,15 @@ export interface Generation {
   /** How long the server retries its backend before giving up (`error-event`). */
   backendRetryMs: number;
 }
+
+/**
+ * One step before the answer, `delayMs` after the one before it: a `token` of the answer's
+ * content (a reasoning model's `<think>` text), an `update` beside it (reasoning, tool), or
+ * nothing but the wait (a backend thinking in silence: only keep-alives meanwhile).
+ */
+export type LeadStep = { delayMs: number } & (
+  { token: string } | { update: Record<string, unknown> } | Record<never, never>
+);
 
 // What the OpenAI SDK reports for a backend 500 without a body.
 const BACKEND_ERROR = '500 status code (no body)';
@@ -71,17 +82,37 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
   };
   let streamed = '';
   let paced = false;
+  const sendToken = async (token: string) => {
+    // The OpenAI endpoint skips empty deltas: nothing goes out for an empty token.
+    if (token === '') return;
+    streamed += token;
+    message.content = initialContent + streamed;
+    store({ type: 'stream', token: '', len: token.length }, { type: 'stream', token });
+    await x.write(tokenLine(token));
+  };
   const sendTokens = async (list: string[]): Promise<'sent' | 'stopped'> => {
     for (const token of list) {
       if (paced && x.settings.tokenDelayMs > 0) await x.sleep(x.settings.tokenDelayMs);
       paced = true;
       if (stopped) return 'stopped';
-      // The OpenAI endpoint skips empty deltas: nothing goes out for an empty token.
-      if (token === '') continue;
-      streamed += token;
-      message.content = initialContent + streamed;
-      store({ type: 'stream', token: '', len: token.length }, { type: 'stream', token });
-      await x.write(tokenLine(token));
+      await sendToken(token);
+    }
+    return 'sent';
+  };
+  const sendLead = async (): Promise<'sent' | 'stopped'> => {
+    for (const step of g.lead ?? []) {
+      if (step.delayMs > 0) await x.sleep(step.delayMs);
+      if (stopped) return 'stopped';
+      if ('token' in step) await sendToken(step.token);
+      if ('update' in step) {
+        const { update } = step;
+        // chat-ui keeps a reasoning model's thinking on the message, beside its content.
+        if (update.type === 'reasoning' && update.subtype === 'stream') {
+          message.reasoning = (message.reasoning ?? '') + String(update.token);
+        }
+        store(update);
+        await x.write(updateLine(update));
+      }
     }
     return 'sent';
   };
@@ -145,10 +176,12 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
       store({ type: 'title', title: g.title });
       await x.write(titleLine(g.title));
     }
+    if ((await sendLead()) === 'stopped') return await interrupt();
+    const lead = streamed;
     const count = fault ? Math.min(fault.afterTokens ?? 2, tokens.length) : tokens.length;
     const first = await sendTokens(tokens.slice(0, count));
     if (first === 'stopped') return await interrupt();
-    const whole = tokens.join('').trimEnd();
+    const whole = (lead + tokens.join('')).trimEnd();
     if (!fault) return await finish(whole, false);
     switch (fault.kind) {
       case 'drop': {

@@ -7,8 +7,9 @@ import {
   unexpectedError,
   type ChatUiSession,
 } from './answers';
-import { modelEntry } from './models';
+import { modelEntry, modelSummary } from './models';
 import type { ChatUiSettings } from './settings';
+import { superjson } from './superjson';
 import type { ChatUiConversation, ChatUiStore } from './store';
 import { resumeRoute } from './resume';
 import { streamRoute } from './stream';
@@ -100,11 +101,17 @@ export const chatUiResources = (store: ChatUiStore, settings: ChatUiSettings): C
     if (x.req.headers['content-type'] === undefined) return respond(x, session, unexpectedError(x));
     const body = parseJson(x.body);
     if (body === undefined) return respond(x, session, unexpectedError(x));
-    const model = record(body)?.model;
-    if (typeof model !== 'string' || !settings.models.includes(model)) {
+    const { model, preprompt } = record(body) ?? {};
+    if (typeof preprompt === 'string') x.note({ preprompt });
+    if (
+      typeof model !== 'string' ||
+      !settings.models.some((m) => m.id === model) ||
+      (preprompt !== undefined && typeof preprompt !== 'string')
+    ) {
       return fail(x, session, 400, 'Invalid request');
     }
-    const conversation = store.createConversation(session.id, model);
+    // No preprompt given: the model's own, which is empty for every emulated model.
+    const conversation = store.createConversation(session.id, model, preprompt ?? '');
     const answer = settings.omitRootMessageId
       ? { conversationId: conversation.id }
       : {
@@ -209,6 +216,42 @@ export const chatUiResources = (store: ChatUiStore, settings: ChatUiSettings): C
       pattern: /^\/api\/models$/,
       methods: {
         GET: { step: 'models', handle: (x) => api(x, 200, settings.models.map(modelEntry)) },
+      },
+    },
+    {
+      pattern: /^\/api\/v2\/models$/,
+      methods: {
+        GET: {
+          step: 'models',
+          handle: (x) =>
+            respond(
+              x,
+              undefined,
+              jsonAnswer(200, superjson(settings.models.map(modelSummary)), {
+                ...CORS_HEADERS,
+                'cache-control': 'private, max-age=60',
+              }),
+            ),
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/mcp\/servers$/,
+      methods: {
+        GET: {
+          handle: (x) =>
+            api(
+              x,
+              200,
+              settings.mcpServers.map(({ name, url }) => ({
+                id: `base-${name}`,
+                name,
+                url,
+                type: 'base',
+                isLocked: false,
+              })),
+            ),
+        },
       },
     },
     {

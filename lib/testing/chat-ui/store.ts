@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createObjectIds } from '../shared/object-id';
 import { DEFAULT_LIMITS, evict, touch, type StoreLimits } from '../shared/lru';
 import type { Session } from '../shared/sessions';
+import type { StoredFile } from './files';
 import type { GenerationRun, StoredUpdate } from './run';
 
 /** A message of a conversation's tree, its fields in the order chat-ui stores them. */
 export interface ChatUiMessage {
   from: 'system' | 'user' | 'assistant';
   content: string;
-  files?: unknown[];
+  files?: StoredFile[];
   createdAt: Date;
   updatedAt: Date;
   ancestors: string[];
@@ -16,6 +17,8 @@ export interface ChatUiMessage {
   children: string[];
   generationId?: string;
   updates?: StoredUpdate[];
+  /** What a reasoning model thought, from its `reasoning` stream updates. */
+  reasoning?: string;
   interrupted?: boolean;
   materializedSeq?: number;
   /**
@@ -33,6 +36,8 @@ export interface ChatUiConversation {
   id: string;
   sessionId: string;
   model: string;
+  /** The system prompt: the root message's content, and what the model is prompted with. */
+  preprompt: string;
   title: string;
   updatedAt: Date;
   rootMessageId: string;
@@ -53,8 +58,8 @@ export interface ChatUiUser extends Session {
 export interface ChatUiStore {
   /** The session's record, created on first use: any cookie value is a session. */
   user(sessionId: string): ChatUiUser;
-  /** A new conversation of `sessionId`, holding only its root message. */
-  createConversation(sessionId: string, model: string): ChatUiConversation;
+  /** A new conversation of `sessionId`, holding only its root message (`preprompt` its content). */
+  createConversation(sessionId: string, model: string, preprompt?: string): ChatUiConversation;
   /** The conversation `id` (lower-case hex), whoever owns it. */
   conversation(id: string): ChatUiConversation | undefined;
   /** The conversations `sessionId` owns, newest first. */
@@ -94,11 +99,11 @@ export const createChatUiStore = (
       }
       return found;
     },
-    createConversation: (sessionId, model) => {
+    createConversation: (sessionId, model, preprompt = '') => {
       const now = new Date();
       const root: ChatUiMessage = {
         from: 'system',
-        content: '',
+        content: preprompt,
         createdAt: now,
         updatedAt: now,
         ancestors: [],
@@ -109,6 +114,7 @@ export const createChatUiStore = (
         id: nextId(),
         sessionId,
         model,
+        preprompt,
         title: 'New Chat',
         updatedAt: now,
         rootMessageId: root.id,

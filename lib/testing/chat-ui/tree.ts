@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { StoredFile } from './files';
 import type { ChatUiConversation, ChatUiMessage } from './store';
 
 /** The message `id` of the conversation, if there is one. */
@@ -11,14 +12,14 @@ export const findMessage = (
 /**
  * Adds a message under `parentId`, as chat-ui's `addChildren`; undefined where chat-ui throws
  * (no such parent, or no parent given once the conversation has messages): a 500. An assistant
- * message carries the `generationId` stop-generating names.
+ * message carries the `generationId` stop-generating names; a user message its `files`.
  */
 export const addChild = (
   conversation: ChatUiConversation,
   from: 'user' | 'assistant',
   content: string,
   parentId: string | undefined,
-  generationId?: string,
+  extra: { generationId?: string; files?: StoredFile[] } = {},
 ): ChatUiMessage | undefined => {
   const parent = findMessage(conversation, parentId);
   if (!parent) return undefined;
@@ -30,7 +31,7 @@ export const addChild = (
       ? {
           from,
           content,
-          files: [],
+          files: extra.files ?? [],
           createdAt: now,
           updatedAt: now,
           ancestors: [...parent.ancestors, parent.id],
@@ -46,7 +47,7 @@ export const addChild = (
           ancestors: [...parent.ancestors, parent.id],
           id: randomUUID(),
           children: [],
-          generationId,
+          generationId: extra.generationId,
           updates: [],
         };
   parent.children.push(message.id);

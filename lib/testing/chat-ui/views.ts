@@ -32,7 +32,7 @@ export const conversationView = (
     messages: conversation.messages.map(messageView),
     title: conversation.title,
     model: conversation.model,
-    preprompt: '',
+    preprompt: conversation.preprompt,
     ...(withRootMessageId ? { rootMessageId: conversation.rootMessageId } : {}),
     id: conversation.id,
     updatedAt: conversation.updatedAt,

@@ -3,7 +3,13 @@ import type { FaultQueue } from '../faults';
 import type { Recording } from './recorder';
 import { readStatic, type StaticFile } from './static';
 import type { Timers } from './timers';
-import type { EmulatorFault, EmulatorOptions, EmulatorStep, RecordedPrompt } from '../types';
+import type {
+  EmulatorFault,
+  EmulatorOptions,
+  EmulatorStep,
+  RecordedInputs,
+  RecordedPrompt,
+} from '../types';
 
 /** The options a dialect needs, defaults applied. */
 export interface EmulatorSettings {
@@ -52,6 +58,8 @@ export interface Exchange {
   end(): void;
   /** Close the connection abruptly, from the server's side. */
   cut(): void;
+  /** Adds to what the request log shows the server read from the body (`inputs`). */
+  note(inputs: RecordedInputs): void;
   /** The next stream-body fault, if one is pending. */
   takeStreamFault(): EmulatorFault | undefined;
   /** The static folder's `index.html`, when a static folder is served and has one. */
@@ -126,6 +134,9 @@ export const createExchange = (parts: ExchangeParts): Exchange => {
       closed = true;
       recording.markCut();
       req.socket.destroy();
+    },
+    note: (inputs) => {
+      recording.record.inputs = { ...recording.record.inputs, ...inputs };
     },
     takeStreamFault: () => (recording.isCurrent() ? parts.faults.takeStream() : undefined),
     staticIndex: async () =>

@@ -28,8 +28,29 @@ export const multipart = (fields: Record<string, string>): string =>
     )
     .join('') + `--${BOUNDARY}--\r\n`;
 
-/** `POST /conversation` with `{model}` (and the cookie, when given). */
-export const postConversation = (url: string, model: string, cookie?: string): Promise<Incoming> =>
+/** A file part of a multipart body: its filename, Content-Type and body text. */
+export interface FilePart {
+  filename: string;
+  type: string;
+  body: string;
+}
+
+/** A `multipart/form-data` body with file parts first, then text fields, as chat-ui's client. */
+export const multipartWithFiles = (files: FilePart[], fields: Record<string, string>): string =>
+  files
+    .map(
+      (file) =>
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="files"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n${file.body}\r\n`,
+    )
+    .join('') + multipart(fields);
+
+/** `POST /conversation` with `{model}` and `extra` (and the cookie, when given). */
+export const postConversation = (
+  url: string,
+  model: string,
+  cookie?: string,
+  extra: Record<string, unknown> = {},
+): Promise<Incoming> =>
   send(url, {
     method: 'POST',
     path: '/conversation',
@@ -38,7 +59,7 @@ export const postConversation = (url: string, model: string, cookie?: string): P
       'content-type': 'application/json',
       ...(cookie === undefined ? {} : { cookie }),
     },
-    body: JSON.stringify({ model }),
+    body: JSON.stringify({ model, ...extra }),
   });
 
 /** The superjson conversation `POST /conversation` embeds. */
@@ -48,8 +69,12 @@ export const embedded = (res: Incoming): { json: Record<string, unknown> } =>
   };
 
 /** A new session and conversation (no cookie sent: the conversation POST mints it). */
-export const newConversation = async (url: string, model = 'llama3'): Promise<ChatUiReady> => {
-  const res = await postConversation(url, model);
+export const newConversation = async (
+  url: string,
+  model = 'llama3',
+  extra: Record<string, unknown> = {},
+): Promise<ChatUiReady> => {
+  const res = await postConversation(url, model, undefined, extra);
   if (res.status !== 200) throw new Error(`POST /conversation: ${res.status} ${res.body}`);
   return {
     cookie: cookieOf(res),
@@ -73,6 +98,7 @@ export const postStream = (
   data = streamData('Hi', ready.rootMessageId, { generationId: randomUUID() }),
   onChunk?: OnChunk,
   headers: Record<string, string> = {},
+  files: FilePart[] = [],
 ): Promise<Incoming> =>
   send(
     url,
@@ -86,7 +112,7 @@ export const postStream = (
         cookie: ready.cookie,
         ...headers,
       },
-      body: multipart({ data }),
+      body: multipartWithFiles(files, { data }),
     },
     onChunk,
   );
