@@ -87,7 +87,9 @@ export const answerPrinter = ({ aside, dim, wholeAnswer }: PrinterOptions) => {
     },
     end(): Writes {
       const err = aside === 'stderr' ? lineStart('err') : '';
-      return { out: lineStart('out'), err };
+      const out = lineStart('out');
+      last.out = last.err = '\n';
+      return { out, err };
     },
   };
 };
