@@ -13,14 +13,18 @@ import { cliCommand, quote, run, underPty } from './command';
 // Each test starts the command under tsx, several seconds on a loaded machine.
 jest.setTimeout(60_000);
 
-let emu: Emulator;
-beforeEach(async () => {
-  emu = await startEmulator({
+// The reasoning model thinks in three pieces over 600 ms, then answers "Hello there".
+const reasoner = (wire: 'updates' | 'think') =>
+  startEmulator({
     dialect: 'chat-ui',
     reply: () => ['Hello', ' there'],
-    // chat-ui's reasoning updates (status, stream, status), three pieces over 600 ms.
-    chatUi: { reasoning: { durationMs: 600, tokens: 3, wire: 'updates' } },
+    chatUi: { reasoning: { durationMs: 600, tokens: 3, wire } },
   });
+
+let emu: Emulator;
+beforeEach(async () => {
+  // chat-ui's reasoning updates: status, stream, status.
+  emu = await reasoner('updates');
 });
 afterEach(() => emu.close());
 
@@ -138,3 +142,32 @@ test.each(jsonCases)(
     ]);
   },
 );
+
+describe("chat-ui v0.20's own wire: the reasoning as <think>…</think> in the answer's tokens", () => {
+  let thinking: Emulator;
+  beforeEach(async () => {
+    thinking = await reasoner('think');
+  });
+  afterEach(() => thinking.close());
+  const thinkArgs = () => ['-u', thinking.url, '--dialect', 'chat-ui', '-m', REASONING_MODEL_ID];
+
+  test('on a terminal: the block dimmed without its tags, the answer on the next line', async () => {
+    const { status, raw } = await underPty(
+      `${cliCommand([...thinkArgs(), 'Hi'])} 2>/dev/null`,
+      colours,
+    );
+    expect(status).toBe(0);
+    expect(raw.replace(/\r\n/g, '\n')).toBe(
+      `${dim('Let me think.')}${dim(' Step 1.')}${dim(' Step 2.')}\nHello there\n`,
+    );
+  });
+
+  test('piped: stdout is the text as the server sent it, tags and all', async () => {
+    const result = await run([...thinkArgs(), 'Hi']);
+    expect(result).toEqual({
+      status: 0,
+      stdout: '<think>Let me think. Step 1. Step 2.</think>Hello there\n',
+      stderr: '',
+    });
+  });
+});
