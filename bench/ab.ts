@@ -7,14 +7,18 @@
 // the base) of wall time and of this process's CPU time: median, min and max over the rounds,
 // and the ratio of the sums over all rounds.
 // npm run build && node --expose-gc --import tsx bench/ab.ts <base build's dist/cjs/index.js>
-//   [--only=memory,replay,throughput,burst,sequential] [--rounds=15]
+//   [--only=memory,chat-ui,chat-ui-ka,replay,throughput,chat-ui-emu,burst,sequential]
+//   [--rounds=15]
+// chat-ui and chat-ui-ka: dialect chat-ui's 100k tokens from memory, without and with a
+// keep-alive after every fifth; chat-ui-emu: from the emulator in dialect chat-ui.
 // This build is dist/cjs (or the one LIBDIST names). See bench/PROFILE.md §10.
 import { loadavg } from 'node:os';
 import type * as Lib from '../lib';
+import type { CompletionOptions } from '../lib';
 import { lib, libraryAt } from './built';
 import { spawnEmulator } from './child';
 import { completionOf } from './lib-client';
-import { memoryFetch } from './memory-fetch';
+import { chatUiMemoryFetch, memoryFetch } from './memory-fetch';
 import { cpuMs, fmt, interleave, median, roundRatios, spreadOf } from './stats';
 
 const STREAM = 100_000;
@@ -34,12 +38,25 @@ interface Case {
   server: 'replay' | 'emulator' | 'memory';
   /** One side's batch. */
   batch: (complete: Completion, url: string) => Promise<void>;
+  /** The completion's options (the fetch from memory, the dialect); default dialect h2o. */
+  options?: CompletionOptions;
 }
 
+// Dialect chat-ui's 100k tokens: its reader of every update (issue 18) against the base's.
+// `keepAliveEvery` 5: what a model at 50 tokens a second gets beside them (one each 100 ms).
+const chatUiMemory = (keepAliveEvery: number): Case => ({
+  server: 'memory',
+  batch: stream,
+  options: { dialect: 'chat-ui', fetch: chatUiMemoryFetch(STREAM, keepAliveEvery) },
+});
+
 const cases: Record<string, Case> = {
-  memory: { server: 'memory', batch: stream },
+  memory: { server: 'memory', batch: stream, options: { fetch: memoryFetch(STREAM) } },
+  'chat-ui': chatUiMemory(0),
+  'chat-ui-ka': chatUiMemory(5),
   replay: { server: 'replay', batch: stream },
   throughput: { server: 'emulator', batch: stream },
+  'chat-ui-emu': { server: 'emulator', batch: stream, options: { dialect: 'chat-ui' } },
   burst: {
     server: 'emulator',
     batch: async (complete, url) => {
@@ -72,9 +89,12 @@ const timed = async (run: () => Promise<void>) => {
 
 type Side = 'base' | 'this';
 
-const runCase = async (name: string, { server, batch }: Case, builds: Record<Side, typeof Lib>) => {
+const runCase = async (
+  name: string,
+  { server, batch, options = {} }: Case,
+  builds: Record<Side, typeof Lib>,
+) => {
   const rounds = Number(arg('rounds') ?? 15);
-  const options = server === 'memory' ? { fetch: memoryFetch(STREAM) } : {};
   const sides: Record<Side, Completion> = {
     base: completionOf(builds.base, options),
     this: completionOf(builds.this, options),
@@ -82,7 +102,11 @@ const runCase = async (name: string, { server, batch }: Case, builds: Record<Sid
   const emu =
     server === 'memory'
       ? undefined
-      : await spawnEmulator({ tokenDelayMs: 0, replay: server === 'replay' });
+      : await spawnEmulator({
+          tokenDelayMs: 0,
+          replay: server === 'replay',
+          dialect: options.dialect,
+        });
   const url = emu?.url ?? 'http://127.0.0.1:9';
   try {
     const figures = await interleave(rounds, {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import type { EmulatorOptions } from '../lib/testing';
 
 /** An emulator running in a child process. */
 export interface ChildEmulator {
@@ -14,6 +15,8 @@ export const spawnEmulator = (config: {
   latencyMs?: number;
   tokenDelayMs?: number;
   replay?: boolean;
+  dialect?: 'h2o' | 'chat-ui';
+  chatUi?: EmulatorOptions['chatUi'];
 }): Promise<ChildEmulator> =>
   new Promise((resolve, reject) => {
     const child = spawn(

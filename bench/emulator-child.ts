@@ -2,7 +2,7 @@
 // on the first line of stdout, and exits when its parent closes stdin or goes away.
 // Usage: node --import tsx bench/emulator-child.ts '{"latencyMs":20}'
 // With `"replay":true` it runs bench/replay-server.ts instead (the emulator's bytes at full speed).
-import { startEmulator } from '../lib/testing';
+import { type EmulatorOptions, startEmulator } from '../lib/testing';
 import { startReplay } from './replay-server';
 import { benchReply } from './reply';
 
@@ -11,6 +11,8 @@ const main = async () => {
     latencyMs?: number;
     tokenDelayMs?: number;
     replay?: boolean;
+    dialect?: 'h2o' | 'chat-ui';
+    chatUi?: EmulatorOptions['chatUi'];
   };
   let close: () => Promise<void>;
   let url: string;
@@ -26,6 +28,8 @@ const main = async () => {
     const emu = await startEmulator({
       latencyMs: config.latencyMs,
       tokenDelayMs: config.tokenDelayMs,
+      dialect: config.dialect,
+      chatUi: config.chatUi,
       reply: benchReply,
     });
     // Nothing reads the request log; thousands of completions would keep every body alive.

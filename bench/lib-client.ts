@@ -28,7 +28,8 @@ export const completionOf =
           ...options,
           baseUrl,
           session,
-          maxNewTokens: 1_000_000,
+          // Today's chat-ui takes no sampling parameters: its server decides the length.
+          ...(options.dialect === 'chat-ui' ? {} : { maxNewTokens: 1_000_000 }),
         })
         .subscribe({
           next: (text) => {

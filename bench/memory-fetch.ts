@@ -47,3 +47,45 @@ export const memoryFetch = (tokens: number): FetchLike => {
     return answer('text/event-stream', stream);
   };
 };
+
+// The real server's POST /conversation answer (transcripts-chat-ui/01c): the conversation as a
+// superjson string, its root message the first user message's parent.
+const chatUiConversation = JSON.stringify({
+  conversationId: '6b057ada194d442402c5f4c1',
+  conversation: JSON.stringify({
+    json: { rootMessageId: '6970bde3-b0b5-403b-8cc7-514a17f2490b', messages: [] },
+    meta: { values: {}, v: 1 },
+  }),
+});
+
+// The server pads every token with U+0000 to 16 UTF-16 units (transcripts-chat-ui/01e).
+const padded = (text: string) => text + '\u0000'.repeat(Math.max(0, 16 - text.length));
+
+// What today's chat-ui streams for `tokens` tokens: started, then the tokens with a keep-alive
+// after every `keepAliveEvery`-th (0: none), then the final answer and finished.
+const chatUiStream = (tokens: number, keepAliveEvery: number): Buffer => {
+  const line = (update: object) => `${JSON.stringify(update)}\n`;
+  const keepAlive = line({ type: 'status', status: 'keepAlive' });
+  const parts = [line({ type: 'status', status: 'started' })];
+  for (let id = 0; id < tokens; id++) {
+    parts.push(line({ type: 'stream', token: padded(` w${id}`) }));
+    if (keepAliveEvery > 0 && (id + 1) % keepAliveEvery === 0) parts.push(keepAlive);
+  }
+  parts.push(line({ type: 'finalAnswer', text: 'x', interrupted: false }));
+  parts.push(line({ type: 'status', status: 'finished' }));
+  return Buffer.from(parts.join(''));
+};
+
+/**
+ * A fetch that answers a dialect-chat-ui completion (POST /conversation, then its stream of
+ * `tokens` tokens, a keep-alive after every `keepAliveEvery`-th) from memory.
+ */
+export const chatUiMemoryFetch = (tokens: number, keepAliveEvery = 0): FetchLike => {
+  const stream = chunksOf(chatUiStream(tokens, keepAliveEvery));
+  return async (input) => {
+    const path = new URL(String(input)).pathname;
+    if (path === '/conversation') return answer('application/json', small(chatUiConversation));
+    if (/^\/conversation\/[0-9a-f]{24}$/.test(path)) return answer('application/jsonl', stream);
+    throw new Error(`chatUiMemoryFetch: no answer for ${path}`);
+  };
+};

@@ -132,8 +132,9 @@ export interface RouterEvent {
 }
 
 /**
- * Dialect chat-ui: the server is alive and working (it writes one every 100 ms). Nothing to
- * show: it lets an idle `timeout` on the events tell a long reasoning phase from a dead server.
+ * Dialect chat-ui: the server is alive and working (it writes one every 100 ms on the stream;
+ * a resumed answer's channel, a heartbeat every 250 ms with nothing new). Nothing to show: it
+ * lets an idle `timeout` on the events tell a long reasoning phase from a dead server.
  */
 export interface KeepAliveEvent {
   type: 'keep-alive';

@@ -1,6 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import type { CompletionEvent } from '../index';
 import type { Values } from './args';
+import { answerPrinter, asideTarget, type Writes } from './aside';
 import { describe, errorEvent, reportError } from './output';
 import { progressLine } from './progress';
 import { cancelAnswer } from './stop-wait';
@@ -10,7 +11,9 @@ export const signalStatus = { SIGINT: 130, SIGTERM: 143 } as const;
 type CancelSignal = keyof typeof signalStatus;
 
 /**
- * Streams `events$` to stdout until it ends; resolves to the exit status. A closed stdout
+ * Streams `events$` to stdout until it ends (the answer's text; with `--json` every event, one
+ * JSON line each; reasoning and tool calls where {@link asideTarget} says), and resolves to
+ * the exit status. A closed stdout
  * (`| head`) unsubscribes (which aborts the request and stops the generation) and exits 0.
  * SIGINT or SIGTERM unsubscribes too, waits at most 2 s for the stop-generating request to be
  * answered, and resolves to 130 or 143; a second signal resolves at once.
@@ -20,15 +23,16 @@ export const streamAnswer = (
   values: Values,
 ): Promise<number> => {
   const json = values.json === true;
-  const progress = progressLine(
-    process.stderr,
-    !json && !values.quiet && process.stderr.isTTY === true,
-  );
+  const quiet = json || values.quiet === true;
+  const progress = progressLine(process.stderr, !quiet && process.stderr.isTTY === true);
+  const printer = answerPrinter({
+    ...(quiet ? { aside: 'none', dim: false } : asideTarget(process.stdout, process.stderr)),
+    wholeAnswer: values['no-stream'] === true,
+  });
   return new Promise<number>((resolve) => {
     let stdoutClosed = false;
     let ended = false;
     let cancelling = false;
-    let lastChar = '\n';
     let tokens = 0;
     const finish = (code: number) => {
       if (ended) return;
@@ -39,11 +43,14 @@ export const streamAnswer = (
     };
     const out = (text: string) => {
       if (stdoutClosed || text === '') return;
-      lastChar = text[text.length - 1];
       process.stdout.write(text);
     };
+    const write = ({ out: text, err }: Writes) => {
+      out(text);
+      if (err !== '') process.stderr.write(err);
+    };
     const endLine = () => {
-      if (!json && lastChar !== '\n') out('\n');
+      if (!json) write(printer.end());
     };
     // Unsubscribes, then resolves to `code` once the server heard the stop (at most 2 s).
     const cancel = (code: number) => {
@@ -69,13 +76,10 @@ export const streamAnswer = (
     for (const signal of Object.keys(signalStatus)) process.on(signal, onSignal);
     const subscription: Subscription = events$.subscribe({
       next: (event) => {
-        if (json) out(`${JSON.stringify(event)}\n`);
-        progress.step(event);
         if (event.type === 'token') tokens++;
-        if (json) return;
-        if (event.type === 'token') out(event.text);
-        // --no-stream: the whole answer arrives once, as a done event's text.
-        if (event.type === 'done' && values['no-stream']) out(event.text);
+        if (json) return out(`${JSON.stringify(event)}\n`);
+        progress.step(event);
+        write(printer.event(event));
       },
       error: (err: unknown) => {
         endLine();

@@ -17,6 +17,8 @@ export interface ChatTerminal {
   discardLine(hint: string): void;
   /** Answer text, to stdout. */
   write(text: string): void;
+  /** Text beside the answer (reasoning, tool calls, when stdout is not a terminal), to stderr. */
+  writeError(text: string): void;
   /** A line about the session (notes, errors), to stderr. */
   note(text: string): void;
   /** Stops reading input: `lines$` completes once the lines already read are delivered. */
@@ -67,6 +69,9 @@ export const openTerminal = (): ChatTerminal => {
     },
     write: (text) => {
       if (text !== '') stdout.write(text);
+    },
+    writeError: (text) => {
+      if (text !== '') stderr.write(text);
     },
     note: (text) => {
       stderr.write(`${text}\n`);

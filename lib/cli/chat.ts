@@ -20,7 +20,8 @@ import {
 } from '../index';
 import { type Emulator, startEmulator } from '../testing';
 import type { Values } from './args';
-import { writeAnswer$ } from './chat-answer';
+import { asideTarget } from './aside';
+import { type AnswerContext, writeAnswer$ } from './chat-answer';
 import { chatCommands, type ChatInput, parseChatLine } from './chat-input';
 import { type ChatTerminal, openTerminal } from './chat-terminal';
 import { chatTurns, type ChatTurns } from './chat-turns';
@@ -34,7 +35,11 @@ import { conversationOptions, reliabilityOptions } from './options';
  * stops the answer being written, never the program; with no answer running it drops the line
  * being typed (on a terminal) or ends the session with 130 (reading a pipe).
  */
-export const converse = (turns: ChatTurns, terminal: ChatTerminal): Promise<number> =>
+export const converse = (
+  turns: ChatTurns,
+  terminal: ChatTerminal,
+  aside: AnswerContext['aside'],
+): Promise<number> =>
   new Promise<number>((resolve) => {
     const answerInterrupts = new Subject<void>();
     let answering = false;
@@ -55,7 +60,7 @@ export const converse = (turns: ChatTurns, terminal: ChatTerminal): Promise<numb
     const answer$ = (events$: Observable<CompletionEvent>) =>
       defer(() => {
         answering = true;
-        const context = { terminal, interrupts$: answerInterrupts };
+        const context = { terminal, interrupts$: answerInterrupts, aside };
         return writeAnswer$(events$, context).pipe(
           ignoreElements(),
           finalize(() => (answering = false)),
@@ -139,7 +144,10 @@ export const runChat = async (values: Values): Promise<number> => {
       const where = `${baseUrl ?? defaultBaseUrl} (${dialect ?? 'h2o'})`;
       terminal.note(`h2o-rx chat with ${model} on ${where}. /help lists the commands.`);
     }
-    return await converse(chatTurns(open, guard()), terminal);
+    const aside = values.quiet
+      ? ({ aside: 'none', dim: false } as const)
+      : asideTarget(process.stdout, process.stderr);
+    return await converse(chatTurns(open, guard()), terminal, aside);
   } finally {
     await emulator?.close();
   }

@@ -37,14 +37,39 @@ const parametersOf = (values: string[] | undefined): Record<string, unknown> | u
   );
 };
 
+// The generation flags of dialect h2o: today's chat-ui takes no sampling parameters from the
+// client (its POST reads none; its model configuration decides), so the library refuses them.
+const samplingFlags = [
+  'temperature',
+  'max-new-tokens',
+  'truncate',
+  'repetition-penalty',
+  'no-do-sample',
+  'return-full-text',
+  'param',
+] as const;
+
+// Said as a usage error (exit 2) naming the flags, before the library's input error would.
+const checkSamplingFlags = (values: Values, dialect: Dialect | undefined) => {
+  const given = samplingFlags.filter((flag) => values[flag] !== undefined);
+  if (dialect === 'chat-ui' && given.length > 0) {
+    const flags = given.map((flag) => `--${flag}`).join(', ');
+    throw new UsageError(
+      `dialect chat-ui takes no ${flags}: the server's model configuration decides`,
+    );
+  }
+};
+
 /** The completion$ options the flags give; the ones not given are left to the library. */
 export const completionOptions = (
   values: Values,
   baseUrl: string | undefined,
 ): CompletionOptions => {
+  const dialect = dialectOf(values.dialect);
+  checkSamplingFlags(values, dialect);
   const all: CompletionOptions = {
     baseUrl,
-    dialect: dialectOf(values.dialect),
+    dialect,
     headers: headersOf(values.header),
     temperature: number('temperature', values.temperature),
     maxNewTokens: number('max-new-tokens', values['max-new-tokens']),

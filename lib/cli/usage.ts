@@ -22,7 +22,8 @@ Conversation:
       --messages FILE         earlier messages, a JSON array of { role, content } ("-": stdin)
       --allow-control-tokens  allow <|endoftext|>, <|prompt|>, <|answer|> inside messages
 
-Generation (completion$ options):
+Generation (completion$ options; the sampling ones, --temperature to --param, are dialect
+h2o's: today's chat-ui takes none, its model configuration decides):
       --temperature N         sampling temperature, > 0 (default 0.4)
       --max-new-tokens N      most tokens to generate (default 1024)
       --truncate N            input truncation in tokens (default 2048)
@@ -70,8 +71,8 @@ Emulator (with "emulator" or --emulator):
 
 Examples:
   h2o-rx --emulator "Hello!"
-  h2o-rx --base-url https://chat.example.com --model falcon-7b "Why is the sky blue?"
-  h2o-rx -u https://chat.example.com --dialect chat-ui -m llama3 -p top_p=0.9 "Hi"
+  h2o-rx --base-url https://chat.example.com --model falcon-7b -p top_p=0.9 "Why is the sky blue?"
+  h2o-rx -u https://chat.example.com --dialect chat-ui -m llama3 "Hi"
   h2o-rx --emulator --json "Hi" | jq -c 'select(.type == "step")'
   git diff | h2o-rx -u https://chat.example.com -s "Review this diff." -
   h2o-rx chat --emulator

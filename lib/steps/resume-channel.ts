@@ -3,7 +3,7 @@ import type { CompletionEvent } from '../events';
 import { exchange$ } from '../http/request';
 import type { Transport } from '../http/transport';
 import { truncated, unexpectedResponse } from '../protocol-errors';
-import { readChatUiUpdate } from '../stream/chat-ui';
+import { KEEP_ALIVE, readChatUiUpdate } from '../stream/chat-ui';
 import { createLineDecoder } from '../stream/lines';
 import { createSseFieldDecoder, SseEvent } from '../stream/sse-fields';
 import type { StreamSink } from '../stream/tgi';
@@ -157,7 +157,9 @@ export const resumeChannel$ = (
           progress.updatesAtSeq = updatesAt;
         }
       };
-      const sse = createSseFieldDecoder(onEvent);
+      // The channel's `: heartbeat` (every 250 ms with nothing new) is its keep-alive: without
+      // it, a user's idle timeout would trip on a resumed answer's long reasoning phase.
+      const sse = createSseFieldDecoder(onEvent, () => out.next(KEEP_ALIVE));
       const lines = createLineDecoder(sse, target.maxLineBytes);
       try {
         let reading = true;

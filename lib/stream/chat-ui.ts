@@ -54,8 +54,10 @@ const record = (value: unknown): Record<string, unknown> =>
     ? (value as Record<string, unknown>)
     : {};
 
-// One object for every keep-alive (ten a second): frozen, since every subscriber shares it.
-const KEEP_ALIVE: KeepAliveEvent = Object.freeze({ type: 'keep-alive' });
+/** One object for every keep-alive (ten a second): frozen, since every subscriber shares it. */
+export const KEEP_ALIVE: KeepAliveEvent = Object.freeze({ type: 'keep-alive' });
+// The keep-alive as chat-ui writes it (JSON.stringify of its update; transcripts-chat-ui/01e).
+const KEEP_ALIVE_LINE = '{"type":"status","status":"keepAlive"}';
 
 // Optional fields are set only when the server sent them, so events compare as sent.
 const withOptional = <T extends object>(event: T, extra: Record<string, unknown>): T => {
@@ -147,6 +149,8 @@ const sideEvent = (u: Update): ChatUiUpdateEvent | undefined => {
  * that is not a JSON object is `malformed`.
  */
 export const readChatUiUpdate = (payload: string, sink: StreamSink): void => {
+  // A keep-alive is every fifth line at 50 tokens a second, and always these bytes: no parse.
+  if (payload === KEEP_ALIVE_LINE) return sink.update(KEEP_ALIVE);
   const update = parseObject<Update>(payload);
   // The token first: it is nearly every line, and allocates only its text.
   switch (update.type) {

@@ -14,10 +14,13 @@ const valueOf = (line: string, colon: number) =>
 /**
  * Server-sent events with their `event:` and `id:` fields (the stream step's decoder keeps
  * only `data`, which is all a token stream needs; the resume channel's `end` and sequence
- * numbers live in the other two). Comments (`: heartbeat`) are skipped; an event is
- * dispatched at the blank line that ends it, if it had data.
+ * numbers live in the other two). A comment (`: heartbeat`) is no event: `onComment` hears it;
+ * an event is dispatched at the blank line that ends it, if it had data.
  */
-export const createSseFieldDecoder = (onEvent: (event: SseEvent) => void) => {
+export const createSseFieldDecoder = (
+  onEvent: (event: SseEvent) => void,
+  onComment: () => void = () => undefined,
+) => {
   let event = 'message';
   let id: string | undefined;
   let data: string | undefined;
@@ -30,7 +33,7 @@ export const createSseFieldDecoder = (onEvent: (event: SseEvent) => void) => {
       return;
     }
     const colon = line.indexOf(':');
-    if (colon === 0) return;
+    if (colon === 0) return onComment();
     const name = colon === -1 ? line : line.slice(0, colon);
     const value = colon === -1 ? '' : valueOf(line, colon);
     if (name === 'data') data = data === undefined ? value : `${data}\n${value}`;

@@ -3,7 +3,7 @@
 // log shows what the server saw: a follow-up carries only the new message, /retry regenerates,
 // Ctrl-C sends stop-generating and the prompt comes back, /new opens a new conversation.
 import type { Emulator, RecordedRequest } from '../../lib/testing';
-import { startEmulator } from '../../lib/testing';
+import { REASONING_MODEL_ID, startEmulator } from '../../lib/testing';
 import { until } from '../helpers';
 import { chatUiData, since } from '../conversation/support';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -175,6 +175,27 @@ test('dialect chat-ui: the follow-up names the previous answer, /retry regenerat
   // A new conversation, its first turn on the root.
   expect(withoutReads(emu, mark)).toEqual(['POST /conversation', 'POST /conversation/:id']);
 
+  pty.type('/exit\r');
+  expect(await pty.exited).toBe(0);
+});
+
+test('the reasoning model: its reasoning beside each answer, on lines of its own', async () => {
+  emu = await startEmulator({
+    dialect: 'chat-ui',
+    reply: () => ['Hello', ' there'],
+    chatUi: { reasoning: { durationMs: 300, tokens: 2, wire: 'updates' } },
+  });
+  pty = startInPty(['chat', '-u', emu.url, '--dialect', 'chat-ui', '-m', REASONING_MODEL_ID]);
+  await pty.waitFor(/\n> $/);
+  const from = pty.screen().length;
+  await say('Hi', /\nHello there\n/);
+  // NO_COLOR: plain. The status lines, the reasoning's pieces on one line, then the answer.
+  expect(
+    pty
+      .screen()
+      .slice(from)
+      .replace(/Done in \d+s\./, 'Done in Ns.'),
+  ).toBe('Hi\nStarted reasoning...\nLet me think. Step 1.\nDone in Ns.\nHello there\n> ');
   pty.type('/exit\r');
   expect(await pty.exited).toBe(0);
 });

@@ -9,30 +9,10 @@ import { join } from 'node:path';
 import { lastValueFrom } from 'rxjs';
 import { completion$, H2oHttpError } from '../../lib';
 import { startEmulator, type Emulator } from '../../lib/testing';
-import { env, exec, nodeArgs, repo, run } from './command';
+import { cliCommand, env, exec, nodeArgs, quote, repo, run, underPty } from './command';
 
 // Each test starts the command under tsx, several seconds on a loaded machine.
 jest.setTimeout(60_000);
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
-const stripAnsi = (s: string) => s.replace(ansi, '');
-
-/** Runs `command` under a pseudo-terminal (script(1)); returns what the terminal showed. */
-const underPty = async (command: string, extraEnv: NodeJS.ProcessEnv = { NO_COLOR: '1' }) => {
-  // An undefined value removes the variable (Node would pass the string "undefined").
-  const env = Object.fromEntries(
-    Object.entries({ ...process.env, ...extraEnv }).filter(([, v]) => v !== undefined),
-  );
-  const result = await exec('script', ['-qefc', command, '/dev/null'], { env });
-  return {
-    status: result.status,
-    raw: result.stdout,
-    screen: stripAnsi(result.stdout).replace(/\r\n/g, '\n'),
-  };
-};
-const cliCommand = (args: string[]) =>
-  [process.execPath, ...nodeArgs, ...args].map(quote).join(' ');
 
 let emu: Emulator | undefined;
 afterEach(async () => {

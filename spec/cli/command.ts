@@ -40,3 +40,29 @@ export const exec = (
 /** Runs `h2o-rx ARGS` with `input` on its stdin. */
 export const run = (args: string[], input?: string) =>
   exec(process.execPath, [...nodeArgs, ...args], { input });
+
+/** A word quoted for sh. */
+export const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const stripAnsi = (s: string) => s.replace(ansi, '');
+
+/** Runs `command` under a pseudo-terminal (script(1)); returns what the terminal showed. */
+export const underPty = async (
+  command: string,
+  extraEnv: NodeJS.ProcessEnv = { NO_COLOR: '1' },
+) => {
+  // An undefined value removes the variable (Node would pass the string "undefined").
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, ...extraEnv }).filter(([, v]) => v !== undefined),
+  );
+  const result = await exec('script', ['-qefc', command, '/dev/null'], { env });
+  return {
+    status: result.status,
+    raw: result.stdout,
+    screen: stripAnsi(result.stdout).replace(/\r\n/g, '\n'),
+  };
+};
+
+/** The sh command line that runs `h2o-rx ARGS`. */
+export const cliCommand = (args: string[]) =>
+  [process.execPath, ...nodeArgs, ...args].map(quote).join(' ');

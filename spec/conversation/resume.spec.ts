@@ -64,6 +64,8 @@ describe('resume (dialect chat-ui, scripted server)', () => {
         'resume',
         // The POST never gave the title the log holds: it is new to the subscriber.
         'title',
+        // The channel's heartbeat: the server is alive, as a keep-alive says.
+        'keep-alive',
         'token',
         'token',
         'token',

@@ -180,4 +180,17 @@ describe('readChatUiUpdate', () => {
     expect(a).toBe(b);
     expect(Object.isFrozen(a)).toBe(true);
   });
+
+  it("reads a keep-alive in the server's own bytes and in any other JSON spelling alike", () => {
+    const events: unknown[] = [];
+    const sink = {
+      token: () => undefined,
+      final: () => undefined,
+      update: (e: unknown) => events.push(e),
+    };
+    readChatUiUpdate('{"type":"status","status":"keepAlive"}', sink);
+    readChatUiUpdate('{ "status": "keepAlive", "type": "status" }', sink);
+    expect(events).toEqual([{ type: 'keep-alive' }, { type: 'keep-alive' }]);
+    expect(events[0]).toBe(events[1]);
+  });
 });
