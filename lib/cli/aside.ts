@@ -1,5 +1,4 @@
 import type { CompletionEvent } from '../index';
-import { type TextPart, thinkSplitter } from './think-tags';
 
 /**
  * Where what the model says beside its answer (reasoning, tool calls) is shown: inline on a
@@ -35,11 +34,6 @@ const callLine = (name: string, parameters: Record<string, unknown>) => {
 /** Running text (reasoning) or a line of its own. */
 type Aside = { text: string } | { line: string };
 
-const joined = (all: Writes[]): Writes => ({
-  out: all.map((w) => w.out).join(''),
-  err: all.map((w) => w.err).join(''),
-});
-
 /** The aside an event makes; undefined for none. */
 const asideOf = (e: CompletionEvent): Aside | undefined => {
   switch (e.type) {
@@ -62,8 +56,7 @@ const asideOf = (e: CompletionEvent): Aside | undefined => {
  * Turns a completion's events into what the command writes. The answer's text goes to stdout
  * as it streams, byte for byte; reasoning, its status lines and tool calls go where `aside`
  * says, each aside dimmed on its own (a Ctrl-C mid-reasoning never leaves the terminal dim).
- * Asides and answer that share stdout are kept on separate lines; there, the `<think>…</think>`
- * that opens an answer (chat-ui v0.20's way with a backend's reasoning) is shown as reasoning. `end` finishes both streams'
+ * Asides and answer that share stdout are kept on separate lines. `end` finishes both streams'
  * last line.
  */
 export const answerPrinter = ({ aside, dim, wholeAnswer }: PrinterOptions) => {
@@ -90,26 +83,18 @@ export const answerPrinter = ({ aside, dim, wholeAnswer }: PrinterOptions) => {
     const start = before || lineStart(asideStream);
     return writes(asideStream, `${start}${styled(shown.line)}\n`);
   };
-  // On a terminal's stdout a `<think>` block that opens the answer's text is shown as the
-  // reasoning it is; piped, the text stays as the server sent it.
-  const think = aside === 'stdout' ? thinkSplitter() : undefined;
-  const shownParts = (parts: TextPart[]): Writes =>
-    joined(parts.map((p) => ('answer' in p ? answer(p.answer) : show({ text: p.reasoning }))));
-  const answerText = (text: string): Writes =>
-    think ? shownParts(think.feed(text)) : answer(text);
   return {
     event(e: CompletionEvent): Writes {
-      if (e.type === 'token') return wholeAnswer ? writes('out', '') : answerText(e.text);
-      if (e.type === 'done') return wholeAnswer ? answerText(e.text) : writes('out', '');
+      if (e.type === 'token') return wholeAnswer ? writes('out', '') : answer(e.text);
+      if (e.type === 'done') return wholeAnswer ? answer(e.text) : writes('out', '');
       const shown = aside === 'none' ? undefined : asideOf(e);
       return shown ? show(shown) : writes('out', '');
     },
     end(): Writes {
-      const held = think ? shownParts(think.end()) : writes('out', '');
       const err = aside === 'stderr' ? lineStart('err') : '';
       const out = lineStart('out');
       last.out = last.err = '\n';
-      return joined([held, { out, err }]);
+      return { out, err };
     },
   };
 };

@@ -80,22 +80,3 @@ test('reasoning left mid-line at the end: both streams end their line', () => {
     err: 'hmm\n',
   });
 });
-
-test('on a terminal, a <think> block opening the answer is reasoning; piped it stays text', () => {
-  const thinking: CompletionEvent[] = [
-    { type: 'token', text: '<thi' },
-    { type: 'token', text: 'nk>Hmm.</th' },
-    { type: 'token', text: 'ink>Hi' },
-    { type: 'done', text: '<think>Hmm.</think>Hi', tokens: 3, conversationId: 'c1' },
-  ];
-  expect(print({ aside: 'stdout', dim: true, wholeAnswer: false }, thinking).out).toBe(
-    `${dim('Hmm.')}\nHi\n`,
-  );
-  expect(print({ aside: 'stdout', dim: false, wholeAnswer: true }, thinking).out).toBe(
-    'Hmm.\nHi\n',
-  );
-  expect(print({ aside: 'stderr', dim: false, wholeAnswer: false }, thinking)).toEqual({
-    out: '<think>Hmm.</think>Hi\n',
-    err: '',
-  });
-});

@@ -151,7 +151,7 @@ describe("chat-ui v0.20's own wire: the reasoning as <think>…</think> in the a
   afterEach(() => thinking.close());
   const thinkArgs = () => ['-u', thinking.url, '--dialect', 'chat-ui', '-m', REASONING_MODEL_ID];
 
-  test('on a terminal: the block dimmed without its tags, the answer on the next line', async () => {
+  test('on a terminal: the block (reasoning events from the library) dimmed, the answer on the next line', async () => {
     const { status, raw } = await underPty(
       `${cliCommand([...thinkArgs(), 'Hi'])} 2>/dev/null`,
       colours,
@@ -162,12 +162,8 @@ describe("chat-ui v0.20's own wire: the reasoning as <think>…</think> in the a
     );
   });
 
-  test('piped: stdout is the text as the server sent it, tags and all', async () => {
+  test('piped: stdout is the answer alone, as with reasoning updates', async () => {
     const result = await run([...thinkArgs(), 'Hi']);
-    expect(result).toEqual({
-      status: 0,
-      stdout: '<think>Let me think. Step 1. Step 2.</think>Hello there\n',
-      stderr: '',
-    });
+    expect(result).toEqual({ status: 0, stdout: 'Hello there\n', stderr: '' });
   });
 });
