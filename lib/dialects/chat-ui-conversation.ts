@@ -182,7 +182,7 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
 // them apart.
 const reasoningApartOf = (d: ConversationDriver): ConversationDriver => ({
   turn$: (inputs, extras) => d.turn$(inputs, extras).pipe(reasoningApart()),
-  regenerate$: () => d.regenerate$().pipe(reasoningApart()),
+  regenerate$: (extras) => d.regenerate$(extras).pipe(reasoningApart()),
   resume$: () => d.resume$().pipe(reasoningApart()),
   messages$: () =>
     d.messages$().pipe(
