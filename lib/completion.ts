@@ -8,7 +8,6 @@ import type { ModelId } from './models';
 import type { Message } from './prompt';
 import { takeUntilAborted } from './signal';
 import { untilAnswered } from './steps/answer-end';
-import { reasoningApart } from './stream/think';
 
 // Every event of the pipeline, tokens included, ending at the end token or the final event.
 const pipeline$ = (
@@ -20,8 +19,8 @@ const pipeline$ = (
     const c = resolveCompletion(model, messages, options);
     const dialect$ = c.dialect === 'h2o' ? h2oCompletion$ : chatUiCompletion$;
     // `deleteAfter` is the stream step's, once the answer is whole: it holds nothing back.
-    const answer$ = dialect$(c).pipe(untilAnswered(c.endToken));
-    return (c.dialect === 'h2o' ? answer$ : answer$.pipe(reasoningApart())).pipe(
+    return dialect$(c).pipe(
+      untilAnswered(c.endToken),
       catchError((err: unknown) => throwError(() => explainHttpError(c.dialect, err))),
     );
   });

@@ -177,12 +177,12 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
   return reasoningApartOf(driver);
 };
 
-// The model's `<think>` blocks out of the answer, in a turn's events and in the history: the
-// stored conversation keeps them in the text (what the checks above compare), the user gets
-// them apart.
+// The model's `<think>` blocks out of the history, and out of a resumed answer (the stream step
+// takes them out of a turn's own events): the stored conversation keeps them in the text (what
+// the checks above read), the user gets them apart.
 const reasoningApartOf = (d: ConversationDriver): ConversationDriver => ({
-  turn$: (inputs, extras) => d.turn$(inputs, extras).pipe(reasoningApart()),
-  regenerate$: (extras) => d.regenerate$(extras).pipe(reasoningApart()),
+  turn$: d.turn$,
+  regenerate$: d.regenerate$,
   resume$: () => d.resume$().pipe(reasoningApart()),
   messages$: () =>
     d.messages$().pipe(

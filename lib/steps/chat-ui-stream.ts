@@ -56,7 +56,6 @@ export const chatUiStream$ = (
     abandon,
     afterAnswer: s.afterAnswer,
   });
-  if (s.resume === 0) return first$;
   const target = { conversationId: id, generationId: s.generationId, maxLineBytes: s.maxLineBytes };
   return withResume(first$, {
     attempts: s.resume,
