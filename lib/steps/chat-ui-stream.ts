@@ -55,6 +55,7 @@ export const chatUiStream$ = (
     endToken: s.endToken,
     abandon,
     afterAnswer: s.afterAnswer,
+    lateUpdates: true,
   });
   const target = { conversationId: id, generationId: s.generationId, maxLineBytes: s.maxLineBytes };
   return withResume(first$, {

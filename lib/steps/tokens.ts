@@ -32,6 +32,11 @@ export interface StreamSpec {
    * subscriber has had it: `deleteAfter`.
    */
   readonly afterAnswer?: () => void;
+  /**
+   * The server may still write about the answer after its final update (today's chat-ui):
+   * `done` then waits for `finished`, the body's end or {@link lateUpdatesMs}.
+   */
+  readonly lateUpdates?: boolean;
 }
 
 // The client itself ended these streams (the server would go on generating); the server ended
@@ -100,8 +105,7 @@ export const tokens$ = (transport: Transport, spec: StreamSpec): Observable<Comp
               interrupted === undefined
                 ? { type: 'done', text, tokens, conversationId }
                 : { type: 'done', text, tokens, conversationId, interrupted };
-            // Dialect h2o's final event is the last thing its server writes.
-            if (interrupted === undefined) return subscriber.next(done);
+            if (!spec.lateUpdates) return subscriber.next(done);
             held = done;
             holdTimer = unrefTimer(lateUpdatesMs, release);
           },

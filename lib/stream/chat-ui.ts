@@ -144,8 +144,8 @@ const sideEvent = (u: Update): ChatUiUpdateEvent | undefined => {
  * `stream` tokens (padding stripped) go to `sink.token`, `finalAnswer` to `sink.final` with
  * its `interrupted` flag, `status: error` throws `H2oProtocolError('server-error')`; reasoning
  * (stream, status), tool (call, result, error, eta, progress), file, title, routerMetadata and
- * keep-alive updates go to `sink.update` as their typed events. `started`, `finished`,
- * elicitations, types it does not know and updates missing their fields are ignored; a line
+ * keep-alive updates go to `sink.update` as their typed events, `finished` to
+ * `sink.finished`. `started`, elicitations, types it does not know and updates missing their fields are ignored; a line
  * that is not a JSON object is `malformed`.
  */
 export const readChatUiUpdate = (payload: string, sink: StreamSink): void => {
