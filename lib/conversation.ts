@@ -14,7 +14,7 @@ import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
 import { H2oInputError } from './errors';
-import type { H2oFile, H2oMcpServer } from './files';
+import { mcpSelection, type H2oFile, type H2oMcpServer, type McpSelection } from './files';
 import { modelList$, type ModelInfo } from './list-models';
 import { unexpectedResponse } from './protocol-errors';
 import type { CompletionEvent } from './events';
@@ -31,7 +31,7 @@ import { chatUiRootId, chatUiStored$, chatUiTipId } from './steps/history';
 import type { HistoryMessage } from './steps/history';
 import { rootMessage$, rootMessageId } from './steps/root-message';
 import type { ConversationDriver, TurnExtras } from './steps/turn';
-import { checkAsk, conversationMcp, conversationPreprompt, turnExtras$ } from './turn-extras';
+import { checkAsk, conversationPreprompt, turnExtras$ } from './turn-extras';
 
 export type { HistoryMessage } from './steps/history';
 
@@ -156,9 +156,9 @@ const face = (
   options: ConversationOptions,
   id: string,
   driver: ConversationDriver,
+  mcp: McpSelection | undefined,
 ): H2oConversation => {
   let busy = false;
-  const mcp = conversationMcp(options.mcpServers, c.dialect);
   // The model list, read once, on the first turn with files.
   let listed: ModelInfo[] | undefined;
   const models$ = () =>
@@ -253,7 +253,7 @@ export const openConversation = (
       prompt: undefined,
     });
     const system = conversationPreprompt(preprompt, c.dialect);
-    conversationMcp(mcpServers, c.dialect);
+    const mcp = mcpSelection(mcpServers, c.dialect);
     const open$ =
       c.dialect === 'h2o' && !c.session
         ? h2oSession$(c.transport, c.origin, c.settingsBody).pipe(ignoreElements())
@@ -270,11 +270,11 @@ export const openConversation = (
       tipId,
     });
     const chatUi = (id: string, root: string, tipId?: string) =>
-      face(c, given, id, chatUiConversation(context(id, root, tipId)));
+      face(c, given, id, chatUiConversation(context(id, root, tipId)), mcp);
     if (conversationId !== undefined) {
       const attached$ =
         c.dialect === 'h2o'
-          ? of(face(c, given, conversationId, h2oConversation(context(conversationId, ''))))
+          ? of(face(c, given, conversationId, h2oConversation(context(conversationId, '')), mcp))
           : chatUiStored$(c.transport, conversationId).pipe(
               map((stored) => {
                 const root = chatUiRootId(stored);
@@ -288,7 +288,8 @@ export const openConversation = (
     }
     const made$ = conversation$(c.transport, c.model, system).pipe(
       switchMap(({ value: { id, json } }) => {
-        if (c.dialect === 'h2o') return of(face(c, given, id, h2oConversation(context(id, ''))));
+        if (c.dialect === 'h2o')
+          return of(face(c, given, id, h2oConversation(context(id, '')), mcp));
         const root = rootMessageId(json.conversation);
         return root !== undefined
           ? of(chatUi(id, root))

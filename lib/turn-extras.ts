@@ -7,8 +7,6 @@ import {
   checkFileTypes,
   encodeFiles,
   mcpSelection,
-  type H2oFile,
-  type H2oMcpServer,
   type McpSelection,
   type TurnFileSource,
 } from './files';
@@ -21,12 +19,6 @@ export interface CheckedAsk {
   readonly files: TurnFileSource[];
   readonly mcp?: McpSelection;
 }
-
-/** A conversation's MCP selection, checked (dialect chat-ui only). */
-export const conversationMcp = (servers: unknown, dialect: Dialect): McpSelection | undefined => {
-  chatUiOnly(dialect, 'mcpServers', servers !== undefined);
-  return mcpSelection(servers);
-};
 
 /** A conversation's system prompt, checked (dialect chat-ui only: the 2023 server takes none). */
 export const conversationPreprompt = (preprompt: unknown, dialect: Dialect): string | undefined => {
@@ -50,12 +42,9 @@ export const checkAsk = (
   if (options.stream !== undefined && typeof options.stream !== 'boolean') {
     throw new H2oInputError('stream must be a boolean');
   }
-  chatUiOnly(dialect, 'files', options.files !== undefined);
-  const files = checkFiles(options.files as H2oFile[] | undefined);
+  const files = checkFiles(options.files, dialect);
   const mcp =
-    options.mcpServers === undefined
-      ? fallbackMcp
-      : conversationMcp(options.mcpServers as H2oMcpServer[], dialect);
+    options.mcpServers === undefined ? fallbackMcp : mcpSelection(options.mcpServers, dialect);
   return { streamed: options.stream !== false, files, mcp };
 };
 

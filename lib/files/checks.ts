@@ -1,6 +1,5 @@
 import type { Dialect } from '../dialect';
 import { H2oInputError } from '../errors';
-import type { H2oFile } from './types';
 
 /** Refuses `what` outside dialect chat-ui: the 2023 server reads only a turn's text. */
 export const chatUiOnly = (dialect: Dialect, what: string, given: boolean): void => {
@@ -51,11 +50,13 @@ const sourceOf = (file: unknown, at: string): TurnFileSource => {
 /**
  * The `files` option checked as chat-ui's front end checks a pick before it sends it: each a
  * `File` or `{ name, type, data }`, none over 10 MB (its 413, refused here before any request).
+ * Dialect chat-ui only.
  */
-export const checkFiles = (files: unknown): TurnFileSource[] => {
+export const checkFiles = (files: unknown, dialect: Dialect): TurnFileSource[] => {
+  chatUiOnly(dialect, 'files', files !== undefined);
   if (files === undefined) return [];
   if (!Array.isArray(files)) throw new H2oInputError('files must be an array of files');
-  const sources = files.map((file, i) => sourceOf(file as H2oFile, `files[${i}]`));
+  const sources = files.map((file, i) => sourceOf(file, `files[${i}]`));
   const big = sources.find((file) => file.size > MAX_FILE_BYTES);
   if (big) {
     throw new H2oInputError(

@@ -1,4 +1,7 @@
+import type { Dialect } from '../dialect';
 import { H2oInputError } from '../errors';
+import { isRecord } from '../options/checks';
+import { chatUiOnly } from './checks';
 
 /**
  * An MCP server a turn may use (dialect chat-ui, a model with `supportsTools`): the name of one
@@ -22,11 +25,7 @@ export interface McpSelection {
 
 const checkHeaders = (headers: unknown, at: string): Record<string, string> => {
   if (headers === undefined) return {};
-  if (
-    typeof headers !== 'object' ||
-    headers === null ||
-    Object.values(headers).some((value) => typeof value !== 'string')
-  ) {
+  if (!isRecord(headers) || Object.values(headers).some((value) => typeof value !== 'string')) {
     throw new H2oInputError(`${at}.headers must be an object of string values`);
   }
   return headers as Record<string, string>;
@@ -36,8 +35,10 @@ const checkHeaders = (headers: unknown, at: string): Record<string, string> => {
  * `mcpServers` as chat-ui's front end sends its enabled servers: every name in
  * `selectedMcpServerNames` (the server uses only those; `[]` turns its tools off), the ones
  * given by URL in `selectedMcpServers`; undefined when not given (the server uses all of its own).
+ * Dialect chat-ui only.
  */
-export const mcpSelection = (servers: unknown): McpSelection | undefined => {
+export const mcpSelection = (servers: unknown, dialect: Dialect): McpSelection | undefined => {
+  chatUiOnly(dialect, 'mcpServers', servers !== undefined);
   if (servers === undefined) return undefined;
   if (!Array.isArray(servers)) throw new H2oInputError('mcpServers must be an array');
   const selection: McpSelection = { selectedMcpServerNames: [], selectedMcpServers: [] };
@@ -47,7 +48,7 @@ export const mcpSelection = (servers: unknown): McpSelection | undefined => {
       selection.selectedMcpServerNames.push(server);
       return;
     }
-    const { name, url, headers } = (server ?? {}) as Record<string, unknown>;
+    const { name, url, headers } = isRecord(server) ? server : {};
     if (typeof name !== 'string' || name === '' || typeof url !== 'string' || url === '') {
       throw new H2oInputError(`${at} must be a server name or { name, url, headers? }`);
     }

@@ -2,7 +2,7 @@ import { H2oInputError } from '../errors';
 import type { FetchLike } from '../http/fetch-like';
 import { isAbortSignalLike } from '../signal';
 import { uuidV4 } from '../uuid';
-import type { Dialect } from './types';
+import type { Dialect } from '../dialect';
 
 /** The server H2O ran; it is gone, so callers point `baseUrl` at their own. */
 export const defaultBaseUrl = 'https://gpt-gm.h2o.ai';

@@ -1,4 +1,4 @@
-import { chatUiOnly, checkFiles, mcpSelection } from '../files';
+import { checkFiles, mcpSelection } from '../files';
 import { mergeHeaders } from '../http/merge-headers';
 import { resolveTransport } from '../http/transport';
 import { defaultModel, isModelAlias, modelId } from '../models';
@@ -180,10 +180,8 @@ export const resolveCompletion = (
   const responseId = uuidOption('responseId', options.responseId);
   const generationId = uuidV4();
   const resolvedModel = resolveModel(model, dialect);
-  chatUiOnly(dialect, 'files', options.files !== undefined);
-  chatUiOnly(dialect, 'mcpServers', options.mcpServers !== undefined);
-  const files = checkFiles(options.files);
-  const mcp = mcpSelection(options.mcpServers);
+  const files = checkFiles(options.files, dialect);
+  const mcp = mcpSelection(options.mcpServers, dialect);
   const s = { inputs, parameters, id, responseId, generationId, mcp };
   return {
     baseUrl,

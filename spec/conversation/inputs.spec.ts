@@ -274,6 +274,9 @@ describe('MCP servers (dialect chat-ui)', () => {
       [''],
       [{ name: 'x' }],
       [{ name: 'x', url: 'u', headers: 1 }],
+      // An array is an object too, but no headers: it would be sent as { key: '0', value: 'x' }.
+      [{ name: 'x', url: 'u', headers: ['x'] }],
+      [null],
     ]) {
       const error = await fails(chat, 'a', { mcpServers: mcpServers as never });
       expect(error).toBeInstanceOf(H2oInputError);
