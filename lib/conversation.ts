@@ -14,6 +14,7 @@ import { chatUiConversation } from './dialects/chat-ui-conversation';
 import { h2oSession$ } from './dialects/h2o';
 import { h2oConversation } from './dialects/h2o-conversation';
 import { H2oInputError } from './errors';
+import { outputFileUrl } from './output-url';
 import { mcpSelection, type H2oFile, type H2oMcpServer, type McpSelection } from './files';
 import { modelList$, type ModelInfo } from './list-models';
 import { unexpectedResponse } from './protocol-errors';
@@ -87,6 +88,12 @@ export interface H2oConversation {
   readonly id: string;
   /** The full model id. */
   readonly model: string;
+  /**
+   * Where the server serves a file of this conversation's answers
+   * (`GET /conversation/<id>/output/<sha>`, with the session's cookie), on the base URL the
+   * conversation talks to (the session's, when one was given).
+   */
+  fileUrl(sha: string): string;
   /**
    * One turn: sends only the new user message (the server appends it to the history and
    * builds the model's prompt from it). Emits the `stream` step, tokens and `done`, like
@@ -185,6 +192,7 @@ const face = (
   return {
     id,
     model: c.model,
+    fileUrl: (sha) => outputFileUrl(c.baseUrl, id, sha),
     ask$: (content, askOptions) => {
       // Checked at subscription, so that a bad argument arrives as an error, not a throw.
       let turn$: Observable<CompletionEvent> | undefined;

@@ -9,9 +9,8 @@ import {
   ReplaySubject,
   throwError,
 } from 'rxjs';
-import { defaultBaseUrl, H2oHttpError, H2oInputError, openConversation } from '../index';
+import { H2oHttpError, H2oInputError, openConversation } from '../index';
 import type { CompletionEvent, ConversationOptions, H2oConversation } from '../index';
-import { outputFileUrl } from '../output-url';
 import { takeUntilAborted } from '../signal';
 import { toUiMessageChunks } from './chunks';
 import { filesOf } from './files';
@@ -71,7 +70,6 @@ export const h2oChatTransport = <M extends UIMessage = UIMessage>(
 ): H2oChatTransport<M> => {
   const conversations = new Map<string, Promise<H2oConversation>>();
   const ids = new Map<string, string>();
-  const base = options.baseUrl ?? defaultBaseUrl;
 
   const remember = (chatId: string, open$: Observable<H2oConversation>) => {
     const open = firstValueFrom(open$);
@@ -109,7 +107,7 @@ export const h2oChatTransport = <M extends UIMessage = UIMessage>(
   const chunks = (conversation: H2oConversation) =>
     toUiMessageChunks({
       metadata: { conversationId: conversation.id },
-      fileUrl: (sha) => outputFileUrl(base, conversation.id, sha),
+      fileUrl: (sha) => conversation.fileUrl(sha),
     });
 
   return {

@@ -70,12 +70,11 @@ export const injectH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
   assertInInjectionContext(injectH2oChat);
   const config = inject(H2O_CONFIG, { optional: true }) ?? {};
   const chat = createH2oChat(model, { ...config, ...options });
+  // Not rxjs-interop's toSignal: this package's CommonJS types cannot name that subpath
+  // (moduleResolution node10). dispose() completes state$, which ends the subscription.
   const state = signal(chat.state);
-  const subscription = chat.state$.subscribe((s) => state.set(s));
-  inject(DestroyRef).onDestroy(() => {
-    subscription.unsubscribe();
-    chat.dispose();
-  });
+  chat.state$.subscribe((s) => state.set(s));
+  inject(DestroyRef).onDestroy(() => chat.dispose());
   const status = computed(() => state().status);
   return {
     state: state.asReadonly(),
@@ -85,12 +84,13 @@ export const injectH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
     error: computed(() => state().error),
     title: computed(() => state().title),
     conversationId: computed(() => state().conversationId),
-    send: (text, sendOptions) => chat.send(text, sendOptions),
-    regenerate: () => chat.regenerate(),
-    stop: () => chat.stop(),
-    resume: () => chat.resume(),
-    clearError: () => chat.clearError(),
-    newChat: () => chat.newChat(),
+    // The chat's methods use no `this`: they are handed over as they are.
+    send: chat.send,
+    regenerate: chat.regenerate,
+    stop: chat.stop,
+    resume: chat.resume,
+    clearError: chat.clearError,
+    newChat: chat.newChat,
     chat,
   };
 };

@@ -17,7 +17,7 @@ import {
   tap,
   timeout,
 } from 'rxjs';
-import { defaultBaseUrl, h2oRetry, H2oInputError, openConversation } from '../index';
+import { h2oRetry, H2oInputError, openConversation } from '../index';
 import type {
   AskOptions,
   CompletionEvent,
@@ -25,7 +25,6 @@ import type {
   H2oConversation,
   H2oRetryOptions,
 } from '../index';
-import { outputFileUrl } from '../output-url';
 import { uuidV4 } from '../uuid';
 import { chatReducer } from './reducer';
 import type { ChatAction } from './reducer';
@@ -136,8 +135,9 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
   const conversation: ConversationOptions = { ...rest };
   delete (conversation as H2oChatOptions).retry;
   delete (conversation as H2oChatOptions).timeout;
-  const base = options.baseUrl ?? defaultBaseUrl;
-  const reduce = chatReducer({ fileUrl: (id, sha) => outputFileUrl(base, id, sha) });
+  // The conversation the turns run on: it knows where its files are served.
+  let current: H2oConversation | undefined;
+  const reduce = chatReducer({ fileUrl: (_id, sha) => current?.fileUrl(sha) ?? '' });
   const actions = new Subject<ChatAction>();
   const state = new BehaviorSubject<ChatState>(emptyChatState);
   // queueScheduler: an action dispatched while a change is being delivered waits for it.
@@ -153,7 +153,10 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
       openConversation(model, { ...conversation, conversationId: id }),
     ).pipe(
       reliably(options),
-      tap((c) => dispatch({ type: 'opened', conversationId: c.id })),
+      tap((c) => {
+        current = c;
+        dispatch({ type: 'opened', conversationId: c.id });
+      }),
     );
     // An attached conversation's stored messages are read before any turn of this chat.
     const read$ =
@@ -178,6 +181,8 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
     );
   };
   let conversation$ = opener(conversationId);
+  // The conversation to attach to, until newChat forgets it.
+  let attachTo = conversationId;
   let turn: Subscription | undefined;
   // False from the turn's end on, before its end is dispatched: a subscriber that sees the
   // chat ready may send at once.
@@ -259,6 +264,11 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
     },
     resume: () => {
       checkIdle();
+      // No conversation opened nor to attach to: nothing can be live, nothing is sent.
+      if (current === undefined && attachTo === undefined) {
+        dispatch({ type: 'resume' });
+        return dispatch({ type: 'end' });
+      }
       run(
         { type: 'resume' },
         (c) => c.resume$(),
@@ -272,6 +282,7 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
     newChat: () => {
       check();
       cancel();
+      current = attachTo = undefined;
       conversation$ = opener(undefined);
       dispatch({ type: 'reset' });
     },

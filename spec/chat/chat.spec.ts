@@ -43,6 +43,23 @@ const opens = () => emu.requests.filter((r) => r.method === 'POST' && r.path ===
 const stops = () => emu.requests.filter((r) => r.path.endsWith('/stop-generating'));
 
 describe('createH2oChat: a chat state over a server conversation (emulator, chat-ui)', () => {
+  it('resume on a chat that never opened a conversation: ready, nothing sent', async () => {
+    await start();
+    chat = createH2oChat('llama3', { baseUrl: emu.url, dialect: 'chat-ui' });
+    chat.resume();
+    const end = await ready(chat);
+    expect(end).toEqual({ messages: [], status: 'ready' });
+    expect(emu.requests).toEqual([]);
+    // After newChat too: the conversation it forgot is not asked.
+    chat.send('one');
+    await ready(chat);
+    chat.newChat();
+    const from = emu.requests.length;
+    chat.resume();
+    expect((await ready(chat))!.status).toBe('ready');
+    expect(emu.requests.length).toBe(from);
+  });
+
   it('two turns: nothing sent before the first; one conversation; statuses in order', async () => {
     await start();
     chat = createH2oChat('llama3', { baseUrl: emu.url, dialect: 'chat-ui' });

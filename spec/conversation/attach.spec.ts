@@ -40,6 +40,11 @@ describe('openConversation({ conversationId }) (dialect chat-ui)', () => {
     await share();
   });
 
+  it('fileUrl: a file of its answers on the session’s base URL, when no baseUrl is given', async () => {
+    const chat = await opened(openConversation('llama3', { dialect: 'chat-ui', session }));
+    expect(chat.fileUrl('a b')).toBe(`${emu.url}/conversation/${chat.id}/output/a%20b`);
+  });
+
   it('attaches with one read, no POST /conversation; the next turn follows the stored tip', async () => {
     const first = await opened(openConversation('llama3', chatUi()));
     expect(doneText(await turn(first.ask$('one')))).toBe('answer 1 to one');
