@@ -1,7 +1,7 @@
 import { defer, EMPTY, map, Observable, of, switchMap, tap } from 'rxjs';
 import { H2oInputError } from '../errors';
 import type { CompletionEvent } from '../events';
-import { multipartField } from '../http/multipart';
+import { chatUiStreamBody } from '../options/bodies';
 import { Tip, tipIn } from '../steps/answer-id';
 import { chatUiStream$ } from '../steps/chat-ui-stream';
 import {
@@ -62,13 +62,8 @@ export const chatUiConversation = (t: TurnContext): ConversationDriver => {
   ): Observable<CompletionEvent> =>
     chatUiStream$(t.transport, {
       conversationId: t.conversationId,
-      // `is_continue` does nothing good on the server (it appends an empty user message).
       // The files go with a new user message only: a retry of a stored answer keeps its own.
-      body: multipartField(
-        'data',
-        JSON.stringify({ ...data, is_continue: false, generationId, ...extras.mcp }),
-        'inputs' in data ? extras.files : [],
-      ),
+      body: chatUiStreamBody(data, generationId, extras.mcp, 'inputs' in data ? extras.files : []),
       generationId,
       origin: t.origin,
       maxLineBytes: t.maxLineBytes,

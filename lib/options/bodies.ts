@@ -89,18 +89,31 @@ export const streamBody = (
     const body = h2oStreamBody(s, false);
     return () => body;
   }
-  // Strings only: nothing here can fail to serialise.
   return (parentId, files = []) =>
-    multipartField(
-      'data',
-      JSON.stringify({
-        inputs: s.inputs,
-        id: parentId,
-        is_retry: false,
-        is_continue: false,
-        generationId: s.generationId,
-        ...s.mcp,
-      }),
+    chatUiStreamBody(
+      { inputs: s.inputs, id: parentId, is_retry: false },
+      s.generationId,
+      s.mcp,
       files,
     );
 };
+
+/**
+ * The body of today's chat-ui stream request as its front end sends it: the `data` field
+ * (`turn`: the new message's `inputs` or a retry, the parent `id`, `is_retry`; then
+ * `is_continue: false`, the `generationId` and the MCP selection), after the files' parts.
+ * `is_continue` is never set: it does nothing good on the server (it appends an empty user
+ * message).
+ */
+export const chatUiStreamBody = (
+  turn: Record<string, unknown>,
+  generationId: string,
+  mcp: McpSelection | undefined,
+  files: readonly EncodedFile[] = [],
+): WireBody =>
+  // Strings only: nothing here can fail to serialise.
+  multipartField(
+    'data',
+    JSON.stringify({ ...turn, is_continue: false, generationId, ...mcp }),
+    files,
+  );
