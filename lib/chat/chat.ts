@@ -213,17 +213,15 @@ export const createH2oChat = (model: string, options: H2oChatOptions = {}): H2oC
     // `first` goes just before the first event (a live answer to resume), once: a flag, not
     // an array and an inner subscription for every token.
     let before = first;
-    turn = conversation$
-      .pipe(switchMap((c) => events(c).pipe(reliably(options))))
-      .subscribe({
-        next: (event) => {
-          if (before) dispatch(before());
-          before = undefined;
-          dispatch({ type: 'event', event });
-        },
-        error: (error: unknown) => ended({ type: 'failed', error }),
-        complete: () => ended({ type: 'end' }),
-      });
+    turn = conversation$.pipe(switchMap((c) => events(c).pipe(reliably(options)))).subscribe({
+      next: (event) => {
+        if (before) dispatch(before());
+        before = undefined;
+        dispatch({ type: 'event', event });
+      },
+      error: (error: unknown) => ended({ type: 'failed', error }),
+      complete: () => ended({ type: 'end' }),
+    });
   };
   const cancel = () => {
     running = false;

@@ -7,15 +7,8 @@ import { createFaultQueue } from './faults';
 import { createRecorder } from './server/recorder';
 import { createEmulatorServer } from './server/http-server';
 import { createTimers } from './server/timers';
+import { nonNegative } from './shared/options';
 import type { Emulator, EmulatorOptions } from './types';
-
-const nonNegative = (name: string, value: number | undefined, fallback: number): number => {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new Error(`startEmulator: ${name} must be a number >= 0, got ${value}`);
-  }
-  return value;
-};
 
 const settingsOf = (options: EmulatorOptions): EmulatorSettings => ({
   tokenDelayMs: nonNegative('tokenDelayMs', options.tokenDelayMs, 0),

@@ -2,7 +2,6 @@ import type { ChatUiSession } from './answers';
 import type { ChatUiConversation, ChatUiMessage, StreamStop } from './store';
 import {
   errorUpdate,
-  FINISHED,
   FINISHED_LINE,
   PADDING,
   finalAnswerLine,
@@ -157,20 +156,18 @@ export const generate = async (x: Exchange, g: Generation): Promise<void> => {
     status = interrupted ? 'interrupted' : 'completed';
     store({ type: 'finalAnswer', text, interrupted });
     await x.write(finalAnswerLine(text, interrupted));
+    // chat-ui pads right after finalAnswer.
+    await x.write(PADDING);
     if (g.provider !== undefined && !interrupted) {
       // The OpenAI adapter yields the header's provider after the last chunk: it comes after
-      // finalAnswer and its padding (chat-ui pads right after finalAnswer), before finished.
+      // finalAnswer and its padding, before finished.
       const update = { type: 'routerMetadata', route: '', model: '', provider: g.provider };
       message.routerMetadata = { route: '', model: '', provider: g.provider };
-      await x.write(PADDING);
       store(update);
       await x.write(updateLine(update));
-      store({ type: 'status', status: 'finished' });
-      await x.write(FINISHED_LINE);
-      return await save(interrupted);
     }
     store({ type: 'status', status: 'finished' });
-    await x.write(FINISHED);
+    await x.write(FINISHED_LINE);
     await save(interrupted);
   };
   const fail = async (errorMessage: string) => {

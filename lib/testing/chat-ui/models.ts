@@ -54,15 +54,13 @@ export const chatUiModelIds: readonly string[] = [
  */
 export const chatUiModel = (entry: string | EmulatorChatUiModel): ChatUiModel => {
   if (typeof entry === 'string') return capable[entry] ?? plain(entry);
-  const model = { ...plain(entry.id), ...entry };
+  const types = entry.multimodalAcceptedMimetypes;
   return {
-    id: model.id,
-    multimodal: model.multimodal === true,
-    ...(model.multimodalAcceptedMimetypes === undefined
-      ? {}
-      : { multimodalAcceptedMimetypes: [...model.multimodalAcceptedMimetypes] }),
-    supportsTools: model.supportsTools === true,
-    supportsReasoning: model.supportsReasoning === true,
+    id: entry.id,
+    multimodal: entry.multimodal === true,
+    ...(types === undefined ? {} : { multimodalAcceptedMimetypes: [...types] }),
+    supportsTools: entry.supportsTools === true,
+    supportsReasoning: entry.supportsReasoning === true,
   };
 };
 

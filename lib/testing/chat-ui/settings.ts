@@ -1,3 +1,4 @@
+import { nonNegative } from '../shared/options';
 import { chatUiModel, chatUiModelIds, type ChatUiModel } from './models';
 import type { EmulatorChatUiOptions, EmulatorToolCall } from '../types';
 
@@ -38,13 +39,6 @@ export const defaultTool = (prompt: string): EmulatorToolCall => ({
 
 const DEFAULT_MCP_SERVERS = [{ name: 'tools', url: 'https://mcp.example.com/mcp' }];
 
-const count = (name: string, value: number, integer: boolean): number => {
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`startEmulator: chatUi.${name} must be a number >= 0, got ${value}`);
-  }
-  return value;
-};
-
 const validModel = (entry: unknown): boolean =>
   typeof entry === 'string'
     ? entry !== ''
@@ -67,10 +61,10 @@ export const chatUiSettingsOf = (options: EmulatorChatUiOptions = {}): ChatUiSet
     models: models.map(chatUiModel),
     title: options.title ?? defaultTitle,
     omitRootMessageId: options.omitRootMessageId ?? false,
-    backendRetryMs: count('backendRetryMs', backendRetryMs, false),
+    backendRetryMs: nonNegative('chatUi.backendRetryMs', backendRetryMs, 250),
     reasoning: {
-      durationMs: count('reasoning.durationMs', reasoning.durationMs ?? 30_000, false),
-      tokens: count('reasoning.tokens', reasoning.tokens ?? 20, true),
+      durationMs: nonNegative('chatUi.reasoning.durationMs', reasoning.durationMs, 30_000),
+      tokens: nonNegative('chatUi.reasoning.tokens', reasoning.tokens, 20, true),
       wire,
     },
     mcpServers: (options.mcpServers ?? DEFAULT_MCP_SERVERS).map(({ name, url }) => ({ name, url })),

@@ -32,9 +32,6 @@ export const PADDING = ' '.repeat(4096);
 /** The last line of a stream that went well. */
 export const FINISHED_LINE = updateLine({ type: 'status', status: 'finished' });
 
-/** What follows the final answer: the padding, then `finished`. */
-export const FINISHED = `${PADDING}${FINISHED_LINE}`;
-
 /**
  * The error update that ends a failed stream. The OpenAI SDK's messages start with the backend's
  * HTTP status (`"500 …"`), which chat-ui also passes as `statusCode`; a connection error has none.
