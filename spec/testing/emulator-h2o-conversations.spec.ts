@@ -238,10 +238,13 @@ describe('dialect h2o conversations', () => {
     let stop: Promise<unknown> | undefined;
     let nextTurn: ReturnType<typeof postTurn> | undefined;
     const res = await postTurn(emu.url, ready, cancelled, (soFar) => {
-      if (!stop && events(soFar).length >= 2) {
+      if (!nextTurn && events(soFar).length >= 2) {
         // The next turn goes before the stop, as a client that does not wait for it sends it.
-        nextTurn = postTurn(emu.url, ready, next);
-        stop = postStop(emu.url, ready);
+        // The stop is sent once the next turn's first token came: its generation has begun
+        // (two requests on two connections are not served in the order they were sent).
+        nextTurn = postTurn(emu.url, ready, next, (nextSoFar) => {
+          if (!stop && events(nextSoFar).length >= 1) stop = postStop(emu.url, ready);
+        });
       }
     });
     const cut = await nextTurn!;
